@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// The leader's CLI. Registers the commands and is the only place that decides the exit code.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, exitCodeOf, formatError } from './errors.js';
+import { register as registerInit } from './commands/init.js';
+import { register as registerSpawn } from './commands/spawn.js';
+import { register as registerStatus } from './commands/status.js';
+import { register as registerTeardown } from './commands/teardown.js';
+
+const program = new Command('wt-coord')
+  .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
+  .version('0.1.0')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' (see wt-coord --help)\n') });
+
+for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else {
+    process.stderr.write(`${formatError(error)}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
+}

@@ -1,0 +1,35 @@
+// Entry point of coordinate.sh (and the agent hooks): `instance.js --instance-dir <dir> <verb> ...`.
+// Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads.
+import { ExitCode, UsageError, exitCodeOf, formatError } from './errors.js';
+import { loadInstanceContext } from './instance/context.js';
+import { usageText, verbs } from './instance/verbs.js';
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] !== '--instance-dir' || !argv[1]) throw new UsageError('instance.js needs --instance-dir <dir> first', 'call it through .claude-instance/coordinate.sh');
+  const kitDir = argv[1];
+  const [verb = 'help', ...args] = argv.slice(2);
+  const spec = Object.hasOwn(verbs, verb) ? verbs[verb] : undefined;
+  if (!spec) {
+    process.stderr.write(`error: unknown verb "${verb}" (coordinate.sh help lists the verbs)\n${usageText()}\n`);
+    return ExitCode.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: coordinate.sh ${spec.usage}\n  ${spec.summary}\n`);
+    return ExitCode.ok;
+  }
+  const ctx = await loadInstanceContext(kitDir);
+  const { run } = await spec.load();
+  const result = await run(ctx, args);
+  if (result.output) process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
+  return result.exitCode ?? ExitCode.ok;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`${formatError(error)}\n`);
+    process.exitCode = exitCodeOf(error);
+  },
+);

@@ -1,0 +1,31 @@
+// The verbs of coordinate.sh. Each is loaded only when called, so an agent's call pays for what it
+// uses and no more. To add a verb: one entry here, one module under src/instance/verbs/.
+import type { InstanceContext } from './context.js';
+
+export interface VerbResult {
+  /** Printed to stdout. */
+  output?: string;
+  exitCode?: number;
+}
+
+export type VerbHandler = (ctx: InstanceContext, args: string[]) => Promise<VerbResult>;
+
+export interface VerbSpec {
+  usage: string;
+  summary: string;
+  load: () => Promise<{ run: VerbHandler }>;
+  /** Verbs that only read (help, whoami) skip the heartbeat. */
+  readOnly?: boolean;
+}
+
+export const verbs: Record<string, VerbSpec> = {
+  help: { usage: 'help', summary: 'this list', readOnly: true, load: () => import('./verbs/help.js') },
+  whoami: { usage: 'whoami [--json]', summary: 'this instance: id, branch, worktree, shared folders', readOnly: true, load: () => import('./verbs/whoami.js') },
+  status: { usage: 'status [--json]', summary: 'every instance: task and progress', readOnly: true, load: () => import('./verbs/status.js') },
+};
+
+export function usageText(): string {
+  const width = Math.max(...Object.values(verbs).map((v) => v.usage.length));
+  const lines = Object.values(verbs).map((v) => `  ${v.usage.padEnd(width)}  ${v.summary}`);
+  return ['usage: coordinate.sh <verb> [args]', '', ...lines].join('\n');
+}

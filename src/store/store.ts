@@ -1,0 +1,116 @@
+// The coordination store: the only code that changes coordination files. A change runs inside
+// `transact`: take the folder's lock, read and validate what it touches, change it, write every
+// changed document atomically (keeping the previous version as a backup), rewrite the derived
+// views, append the events, release the lock.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { writeFileAtomic, removeStaleTempFiles } from './atomic.js';
+import { readJsonFile, toJsonText } from './json-file.js';
+import { withLock, type LockOptions } from './lock.js';
+import { appendEvents, type EventInput } from './events.js';
+
+export interface DocSpec<S extends z.ZodType = z.ZodType> {
+  /** File name inside the coordination folder. */
+  file: string;
+  schema: S;
+  empty: () => z.infer<S>;
+}
+
+const docRegistry = new Map<string, DocSpec>();
+
+/** Declares a source-of-truth document; `doctor` checks every declared one. */
+export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: () => z.infer<S>): DocSpec<S> {
+  const spec: DocSpec<S> = { file, schema, empty };
+  docRegistry.set(file, spec as DocSpec);
+  return spec;
+}
+
+export function declaredDocs(): DocSpec[] {
+  return [...docRegistry.values()];
+}
+
+export const LOCK_FILE = '.lock';
+export const BACKUP_DIR = '.backup';
+
+export function backupPathOf(dir: string, file: string): string {
+  return path.join(dir, BACKUP_DIR, file);
+}
+
+export type ViewWriter = (tx: Transaction) => Promise<void>;
+
+export class Transaction {
+  private readonly cache = new Map<string, unknown>();
+  private readonly dirty = new Set<string>();
+  private readonly events: EventInput[] = [];
+  private readonly views = new Map<string, string>();
+  private readonly afterCommitHooks: (() => Promise<void>)[] = [];
+
+  constructor(readonly dir: string) {}
+
+  async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
+    if (!this.cache.has(doc.file)) {
+      this.cache.set(doc.file, await readJsonFile(path.join(this.dir, doc.file), doc.schema, doc.empty));
+    }
+    return this.cache.get(doc.file) as z.infer<S>;
+  }
+
+  /** Marks a document changed; it is validated against its schema again before it is written. */
+  set<S extends z.ZodType>(doc: DocSpec<S>, value: z.infer<S>): void {
+    this.cache.set(doc.file, value);
+    this.dirty.add(doc.file);
+  }
+
+  isDirty(doc: DocSpec): boolean {
+    return this.dirty.has(doc.file);
+  }
+
+  event(event: EventInput): void {
+    this.events.push(event);
+  }
+
+  /** A derived file (absolute path) rewritten atomically under this lock. */
+  writeView(file: string, text: string): void {
+    this.views.set(file, text);
+  }
+
+  afterCommit(hook: () => Promise<void>): void {
+    this.afterCommitHooks.push(hook);
+  }
+
+  async commit(viewWriters: ViewWriter[]): Promise<void> {
+    if (this.dirty.size > 0) await fs.mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
+    for (const file of this.dirty) {
+      const spec = docRegistry.get(file)!;
+      const value = spec.schema.parse(this.cache.get(file)); // never write what we could not read back
+      await writeFileAtomic(path.join(this.dir, file), toJsonText(value), { backupPath: backupPathOf(this.dir, file) });
+    }
+    if (this.dirty.size > 0) for (const writer of viewWriters) await writer(this);
+    for (const [file, text] of this.views) await writeFileAtomic(file, text);
+    await appendEvents(this.dir, this.events);
+    for (const hook of this.afterCommitHooks) await hook();
+  }
+}
+
+const viewWriters: ViewWriter[] = [];
+
+/** Derived views (task-assignments.json, progress-reports.json, info.json) register here. */
+export function registerViewWriter(writer: ViewWriter): void {
+  viewWriters.push(writer);
+}
+
+export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: LockOptions): Promise<T> {
+  return withLock(path.join(dir, LOCK_FILE), async () => {
+    // Under the lock, any temp file here belongs to a writer that died mid-write.
+    await removeStaleTempFiles(dir, 0);
+    const tx = new Transaction(dir);
+    const result = await fn(tx);
+    await tx.commit(viewWriters);
+    return result;
+  }, options);
+}
+
+/** A consistent read without the lock: every document is replaced atomically, so any read is whole. */
+export async function readDoc<S extends z.ZodType>(dir: string, doc: DocSpec<S>): Promise<z.infer<S>> {
+  return readJsonFile(path.join(dir, doc.file), doc.schema, doc.empty);
+}

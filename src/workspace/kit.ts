@@ -1,0 +1,48 @@
+// The per-instance kit: .claude-instance/ with info.json (a view of the registry) and
+// coordinate.sh rendered from templates/ with absolute paths to node and the built CLI.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views.js';
+import type { Instance } from '../coord/instances.js';
+import { toJsonText } from '../store/json-file.js';
+import { DIST_DIR, TEMPLATES_DIR } from '../package-paths.js';
+
+
+export function templatePath(...parts: string[]): string {
+  return path.join(TEMPLATES_DIR, ...parts);
+}
+
+/** The built entry coordinate.sh and the hooks call: light, no commander. */
+export function instanceEntryPath(): string {
+  return path.join(DIST_DIR, 'instance.js');
+}
+
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function kitDir(worktree: string): string {
+  return path.join(worktree, INSTANCE_KIT_DIR);
+}
+
+export function coordinateScriptPath(worktree: string): string {
+  return path.join(kitDir(worktree), 'coordinate.sh');
+}
+
+export async function renderTemplate(name: string, values: Record<string, string>): Promise<string> {
+  const text = await fs.readFile(templatePath(name), 'utf8');
+  return text.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+export async function writeInstanceKit(instance: Instance): Promise<void> {
+  const dir = kitDir(instance.worktree);
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(infoJsonPath(instance), toJsonText(infoJsonOf(instance)));
+  const script = await renderTemplate('coordinate.sh', {
+    INSTANCE_NAME: instance.name,
+    NODE: shellQuote(process.execPath),
+    ENTRY: shellQuote(instanceEntryPath()),
+    INSTANCE_DIR: shellQuote(dir),
+  });
+  await fs.writeFile(coordinateScriptPath(instance.worktree), script, { mode: 0o755 });
+}

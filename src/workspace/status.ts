@@ -1,0 +1,85 @@
+// `wt-coord status`: collect, then print. Sections from the coordination modules (queue summary,
+// path-claim conflicts) plug in through registerStatusSection.
+import { promises as fs } from 'node:fs';
+import { countCommits, dirtyFiles } from '../git.js';
+import { instancesDoc, type Instance } from '../coord/instances.js';
+import { readDoc } from '../store/store.js';
+import type { RepoContext } from './repo.js';
+
+export interface InstanceStatus {
+  id: number;
+  name: string;
+  worktree: string;
+  branch: string;
+  status: Instance['status'];
+  folder_exists: boolean;
+  commits_ahead: number;
+  dirty_files: number;
+  progress: number;
+  progress_message: string | null;
+  assigned_tasks: string[];
+  last_seen: string | null;
+  agent: string | null;
+}
+
+export interface StatusSection {
+  name: string;
+  collect: (repo: RepoContext, instances: InstanceStatus[]) => Promise<unknown>;
+  print: (data: unknown) => string[];
+}
+
+const sections: StatusSection[] = [];
+export function registerStatusSection(section: StatusSection): void {
+  sections.push(section);
+}
+
+export interface StatusReport {
+  repository: string;
+  coordination_dir: string;
+  memory_bank: string;
+  instances: InstanceStatus[];
+  sections: Record<string, unknown>;
+}
+
+async function collectInstance(instance: Instance): Promise<InstanceStatus> {
+  const exists = await fs.stat(instance.worktree).then((s) => s.isDirectory(), () => false);
+  return {
+    id: instance.id,
+    name: instance.name,
+    worktree: instance.worktree,
+    branch: instance.branch,
+    status: instance.status,
+    folder_exists: exists,
+    commits_ahead: await countCommits(instance.main_repo, `${instance.base_commit}..${instance.branch}`),
+    dirty_files: exists ? (await dirtyFiles(instance.worktree).catch(() => [])).length : 0,
+    progress: instance.progress,
+    progress_message: instance.progress_message,
+    assigned_tasks: instance.assigned_tasks,
+    last_seen: instance.last_seen,
+    agent: instance.agent,
+  };
+}
+
+export async function collectStatus(repo: RepoContext): Promise<StatusReport> {
+  const { instances } = await readDoc(repo.coordDir, instancesDoc);
+  const collected = await Promise.all(instances.map(collectInstance));
+  const extra: Record<string, unknown> = {};
+  for (const section of sections) extra[section.name] = await section.collect(repo, collected);
+  return { repository: repo.mainWorktree, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir, instances: collected, sections: extra };
+}
+
+export function printStatus(report: StatusReport): string {
+  const lines = [`repository: ${report.repository}`, `coordination: ${report.coordination_dir}`];
+  if (report.instances.length === 0) lines.push('no instances (wt-coord spawn <n> makes some)');
+  for (const i of report.instances) {
+    const state = !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
+    const tasks = i.assigned_tasks.length ? ` task ${i.assigned_tasks.join(',')}` : '';
+    const progress = ` ${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
+    lines.push(`${i.name}  ${i.branch}  ${i.worktree}  ${state}${tasks}${progress}`);
+  }
+  for (const section of sections) {
+    const out = section.print(report.sections[section.name]);
+    if (out.length) lines.push('', ...out);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+// The store's lock: many real processes contending, and stale locks broken by exactly one.
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { ROOT } from './helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'wtc-lock-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// A child that takes the lock, records enter/leave with a pause inside, and releases it.
+const worker = `
+import { withLock } from ${JSON.stringify(path.join(ROOT, 'src/store/lock.ts'))};
+import { appendFileSync } from 'node:fs';
+const [file, log, rounds] = process.argv.slice(2);
+for (let i = 0; i < Number(rounds); i++) {
+  await withLock(file, async () => {
+    appendFileSync(log, 'enter ' + process.pid + '\\n');
+    await new Promise((r) => setTimeout(r, 2));
+    appendFileSync(log, 'leave ' + process.pid + '\\n');
+  });
+}
+`;
+
+function assertNoOverlap(log: string, expectedEntries: number) {
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  let holder: string | null = null;
+  let entries = 0;
+  for (const line of lines) {
+    const [what, pid] = line.split(' ');
+    if (what === 'enter') {
+      assert.equal(holder, null, `pid ${pid} entered while ${holder} held the lock`);
+      holder = pid!;
+      entries++;
+    } else {
+      assert.equal(holder, pid);
+      holder = null;
+    }
+  }
+  assert.equal(entries, expectedEntries);
+}
+
+test('8 processes x 20 rounds never hold the lock at once, and leave no lock file', async () => {
+  const lock = path.join(dir, 'a.lock');
+  const log = path.join(dir, 'a.log');
+  writeFileSync(path.join(dir, 'worker.mts'), worker);
+  await Promise.all(Array.from({ length: 8 }, () => execa(process.execPath, ['--import', 'tsx', path.join(dir, 'worker.mts'), lock, log, '20'], { cwd: ROOT })));
+  assertNoOverlap(log, 160);
+  assert.ok(!readdirSync(dir).includes('a.lock'));
+});
+
+test('a stale lock of a dead process is broken by exactly one of 8 contenders at a time', async () => {
+  const lock = path.join(dir, 'b.lock');
+  const log = path.join(dir, 'b.log');
+  // pid 2^22+ is above pid_max defaults: a holder that is certainly dead, on this host.
+  writeFileSync(lock, JSON.stringify({ pid: 4_194_304 + 12345, host: hostname(), started_at: new Date().toISOString(), nonce: 'dead' }));
+  await Promise.all(Array.from({ length: 8 }, () => execa(process.execPath, ['--import', 'tsx', path.join(dir, 'worker.mts'), lock, log, '5'], { cwd: ROOT })));
+  assertNoOverlap(log, 40);
+  assert.ok(!readdirSync(dir).some((f) => f.startsWith('b.lock')));
+});
