@@ -1,0 +1,45 @@
+// Shared by the benchmarks: timing, medians and a side-by-side table.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = path.join(ROOT, process.env.WT_COORD_DIST ?? 'dist', 'cli.js');
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs fn `runs` times (after `warmup` unmeasured runs), returns the median in milliseconds. */
+export async function timeMedian(fn, { runs = 5, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+/** Prints rows of [label, value, unit, note] aligned. */
+export function printTable(rows) {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [label, value, unit, note] of rows) {
+    const shown = typeof value === 'number' ? value.toFixed(value < 10 ? 3 : 1) : String(value);
+    console.log(`  ${label.padEnd(width)}  ${shown.padStart(9)} ${unit ?? ''}${note ? `   ${note}` : ''}`);
+  }
+}
+
+/** A git repo in a temp folder with one commit. */
+export function benchRepo(name = 'bench-app') {
+  const parent = realpathSync(mkdtempSync(path.join(tmpdir(), 'wtc-bench-')));
+  const dir = path.join(parent, name);
+  execFileSync('git', ['init', '-q', '-b', 'main', dir]);
+  for (const [k, v] of [['user.name', 'Bench'], ['user.email', 'bench@example.com'], ['commit.gpgsign', 'false']]) execFileSync('git', ['config', k, v], { cwd: dir });
+  return { parent, dir };
+}
