@@ -4,6 +4,21 @@ import { build } from 'esbuild';
 import { chmod, rm } from 'node:fs/promises';
 
 const outdir = process.env.WT_COORD_OUTDIR ?? 'dist';
+
+// zod's namespace re-exports every locale (~60 files); wt-coord speaks English, and every agent call
+// would parse the rest: resolve zod's locale index to English alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${'node_modules'}/zod/`) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts' },
@@ -17,6 +32,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies call require() for Node built-ins; give ESM chunks a real require.
   banner: { js: "import { createRequire as __wtCreateRequire } from 'node:module'; const require = __wtCreateRequire(import.meta.url);" },
+  plugins: [zodEnglishOnly],
+  // Smaller files parse faster, and every coordinate.sh call parses what it loads.
+  minify: true,
   logLevel: 'warning',
 });
 await chmod(`${outdir}/cli.js`, 0o755);
