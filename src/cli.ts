@@ -6,6 +6,10 @@ import { register as registerInit } from './commands/init.js';
 import { register as registerSpawn } from './commands/spawn.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerTeardown } from './commands/teardown.js';
+import { register as registerStart } from './commands/start.js';
+import { register as registerAttach } from './commands/attach.js';
+import { register as registerStop } from './commands/stop.js';
+import { register as registerLogs } from './commands/logs.js';
 
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
@@ -15,6 +19,7 @@ const program = new Command('wt-coord')
   .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' (see wt-coord --help)\n') });
 
 for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
+for (const register of [registerStart, registerAttach, registerStop, registerLogs]) register(program); // orchestration
 for (const command of program.commands) command.exitOverride();
 
 try {

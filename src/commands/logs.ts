@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import { WtError } from '../errors.js';
+import { openRepo } from '../workspace/repo.js';
+import { listAgentStatuses } from '../agents/launcher.js';
+import { parseInstanceRef } from '../coord/instances.js';
+import { printJson } from './output.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function register(program: Command): void {
+  program
+    .command('logs')
+    .description("print an instance's agent output (kept in <coordination>/logs/instance-<k>-agent.log)")
+    .argument('<instance>', 'the instance (2 or instance-2)')
+    .option('-f, --follow', 'keep printing new output until the agent exits (or Ctrl-C)')
+    .option('-n, --lines <n>', 'only the last n lines')
+    .option('--json', 'print the log path, agent state and text as JSON')
+    .addHelpText('after', '\nExamples:\n  wt-coord logs 2\n  wt-coord logs 2 -f')
+    .action(async (ref: string, options: { follow?: boolean; lines?: string; json?: boolean }) => {
+      const repo = await openRepo();
+      const id = parseInstanceRef(ref);
+      const [status] = await listAgentStatuses(repo, [id]);
+      if (!status?.record) throw new WtError(`${status?.name ?? ref} has no agent started, so no log`, 'start one: wt-coord start');
+      const file = status.record.log;
+      let text = await fs.readFile(file, 'utf8').catch(() => '');
+      let offset = Buffer.byteLength(text);
+      if (options.lines) text = text.split('\n').slice(-Number(options.lines) - 1).join('\n');
+      if (options.json) return printJson({ instance: status.name, state: status.state, exit_code: status.exit_code, log: file, text });
+      process.stdout.write(text);
+      if (!options.follow) return;
+      const printNew = async () => {
+        const handle = await fs.open(file, 'r').catch(() => null);
+        if (!handle) return;
+        try {
+          const { size } = await handle.stat();
+          if (size <= offset) return;
+          const buffer = Buffer.alloc(size - offset);
+          await handle.read(buffer, 0, buffer.length, offset);
+          process.stdout.write(buffer);
+          offset = size;
+        } finally {
+          await handle.close();
+        }
+      };
+      for (;;) {
+        const [now] = await listAgentStatuses(repo, [id]);
+        await printNew();
+        if (now?.state !== 'running') {
+          process.stderr.write(`[${status.name}'s agent ${now?.state}${now?.exit_code != null ? `, exit code ${now.exit_code}` : ''}]\n`);
+          return;
+        }
+        await sleep(300);
+      }
+    });
+}

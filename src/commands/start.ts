@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { openRepo } from '../workspace/repo.js';
+import { startAgents } from '../agents/launcher.js';
+import { note, printJson, printLines } from './output.js';
+import { parseInstanceList } from './parse.js';
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description("start each instance's agent in its own tmux session (detached processes when tmux is missing), with a first prompt to run coordinate.sh request-task")
+    .argument('[instances...]', 'instances to start (2 or instance-2); default: all')
+    .option('--agent <command>', "the agent to run instead of each instance's recorded one: claude, codex, aider, or a command line (the prompt is added as its last argument and in $WT_COORD_PROMPT)")
+    .option('--no-tmux', 'run detached processes with logs even when tmux is installed')
+    .option('--json', 'print the started agents as JSON')
+    .addHelpText('after', '\nExamples:\n  wt-coord start\n  wt-coord start 2 --agent "claude --model sonnet"\n  wt-coord start --agent ./my-agent.sh')
+    .action(async (refs: string[], options: { agent?: string; tmux: boolean; json?: boolean }) => {
+      const repo = await openRepo();
+      const { started, usedTmux } = await startAgents(repo, parseInstanceList(refs), { agent: options.agent, noTmux: !options.tmux });
+      if (options.json) return printJson({ tmux: usedTmux, started });
+      if (!usedTmux) note(options.tmux ? 'tmux not found: agents run as detached processes (wt-coord logs <k> -f shows their output; attach needs tmux)' : 'agents run as detached processes (--no-tmux)');
+      printLines(...started.map((a) => `started ${a.name}: ${a.command} ${a.session ? `in tmux session ${a.session}` : `as pid ${a.pid}`}; log ${a.log}`));
+    });
+}
