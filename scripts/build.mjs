@@ -21,7 +21,8 @@ const zodEnglishOnly = {
 };
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts' },
+  // hook.js: the Claude Code hooks' entry; on the "nothing new" path it loads node:fs alone.
+  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', hook: 'src/agents/hook-entry.ts' },
   outdir,
   bundle: true,
   splitting: true,
