@@ -6,6 +6,9 @@ import { register as registerInit } from './commands/init.js';
 import { register as registerSpawn } from './commands/spawn.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerTeardown } from './commands/teardown.js';
+import { register as registerTask } from './commands/task.js';
+import { register as registerPlan } from './commands/plan.js';
+import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerStart } from './commands/start.js';
 import { register as registerAttach } from './commands/attach.js';
 import { register as registerStop } from './commands/stop.js';
@@ -20,6 +23,7 @@ const program = new Command('wt-coord')
 
 for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
 for (const register of [registerStart, registerAttach, registerStop, registerLogs]) register(program); // orchestration
+for (const register of [registerTask, registerPlan, registerDoctor]) register(program); // tasks
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -20,6 +20,12 @@ async function main(argv: string[]): Promise<number> {
   const ctx = await loadInstanceContext(kitDir);
   const { run } = await spec.load();
   const result = await run(ctx, args);
+  // Every call renews the instance's lease. Verbs that run a transaction renew it inside (touchInstance,
+  // no extra lock); for the others, one heartbeat here. A verb that throws changed nothing, not even this.
+  if (!spec.readOnly) {
+    const { heartbeat, heartbeatRenewed } = await import('./coord/heartbeat.js');
+    if (!heartbeatRenewed()) await heartbeat(ctx.coordDir, ctx.id);
+  }
   if (result.output) process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
   return result.exitCode ?? ExitCode.ok;
 }

@@ -79,13 +79,17 @@ export class Transaction {
   }
 
   async commit(viewWriters: ViewWriter[]): Promise<void> {
-    if (this.dirty.size > 0) await fs.mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
-    for (const file of this.dirty) {
+    // Validate every document and render every view before writing anything: a value that fails
+    // its schema, or a view file someone corrupted, refuses the whole change with nothing written.
+    const texts = [...this.dirty].map((file) => {
       const spec = docRegistry.get(file)!;
-      const value = spec.schema.parse(this.cache.get(file)); // never write what we could not read back
-      await writeFileAtomic(path.join(this.dir, file), toJsonText(value), { backupPath: backupPathOf(this.dir, file) });
-    }
+      return [file, toJsonText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
+    });
     if (this.dirty.size > 0) for (const writer of viewWriters) await writer(this);
+    if (texts.length > 0) await fs.mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
+    for (const [file, text] of texts) {
+      await writeFileAtomic(path.join(this.dir, file), text, { backupPath: backupPathOf(this.dir, file) });
+    }
     for (const [file, text] of this.views) await writeFileAtomic(file, text);
     await appendEvents(this.dir, this.events);
     for (const hook of this.afterCommitHooks) await hook();

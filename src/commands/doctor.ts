@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { WtError } from '../errors.js';
+import { runDoctor } from '../coord/doctor.js';
+import { openRepo } from '../workspace/repo.js';
+import { printJson, printLines } from './output.js';
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('check the coordination folder: every store document, the views, events.jsonl, leftover locks and temp files')
+    .option('--fix', 'repair: restore the last good backup of a corrupt document (the corrupt one is kept in .backup/), rewrite broken views, set aside torn event lines, remove dead locks and temp files')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExit code 0 when all is well (or everything was fixed), 1 when a problem remains.\nExamples:\n  wt-coord doctor\n  wt-coord doctor --fix')
+    .action(async (o: { fix?: boolean; json?: boolean }) => {
+      const repo = await openRepo();
+      const report = await runDoctor(repo.coordDir, Boolean(o.fix));
+      const open = report.findings.filter((f) => !f.fixed);
+      if (o.json) printJson({ ...report, ok: open.length === 0 });
+      else {
+        printLines(
+          `checked ${report.checked.length} file(s) in ${report.coordination_dir}`,
+          ...report.findings.map((f) => `${f.fixed ? 'fixed' : 'problem'}: ${f.file}: ${f.problem}${f.fixed ? ` (${f.fix})` : ` -> ${o.fix ? 'cannot fix' : 'fix'}: ${f.fix}`}`),
+          report.findings.length === 0 ? 'all good' : '',
+        );
+      }
+      if (open.length > 0) {
+        const fixable = open.some((f) => f.fixable) && !o.fix;
+        throw new WtError(`doctor found ${open.length} problem(s) in ${repo.coordDir}`, fixable ? 'run `wt-coord doctor --fix`' : 'see the lines above');
+      }
+    });
+}

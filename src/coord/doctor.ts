@@ -1,0 +1,194 @@
+// `wt-coord doctor`: checks everything in the coordination folder and, with --fix, repairs what can
+// be repaired safely. A corrupt document is never deleted: it is moved aside into .backup/ for
+// inspection and the last good backup takes its place; views are rewritten from the store.
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { describeZodError } from '../errors.js';
+import { isTempFile, writeFileAtomic } from '../store/atomic.js';
+import { EVENTS_FILE, eventSchema } from '../store/events.js';
+import { parseJsonLines, readTextIfExists } from '../store/json-file.js';
+import { isProcessAlive } from '../store/lock.js';
+import { BACKUP_DIR, LOCK_FILE, backupPathOf, declaredDocs, readDoc, transact, type DocSpec } from '../store/store.js';
+import { instancesDoc } from './instances.js';
+import { infoJsonPath } from './views.js';
+import { QUEUE_VIEWS } from './task-views.js';
+import { tasksDoc } from './tasks.js';
+
+export interface DoctorFinding {
+  kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file';
+  file: string;
+  problem: string;
+  /** What --fix did (or would do), or why it cannot. */
+  fix: string;
+  fixed: boolean;
+  fixable: boolean;
+}
+
+export interface DoctorReport {
+  coordination_dir: string;
+  checked: string[];
+  findings: DoctorFinding[];
+}
+
+function checkText(text: string, spec: DocSpec): string | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const result = spec.schema.safeParse(raw);
+  return result.success ? null : describeZodError(result.error);
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+async function moveAside(dir: string, file: string): Promise<string> {
+  const aside = path.join(dir, BACKUP_DIR, `corrupt-${stamp()}-${path.basename(file)}`);
+  await fs.mkdir(path.dirname(aside), { recursive: true });
+  await fs.rename(file, aside);
+  return aside;
+}
+
+async function checkDocuments(dir: string, report: DoctorReport, fix: boolean): Promise<boolean> {
+  let restored = false;
+  for (const spec of declaredDocs()) {
+    const file = path.join(dir, spec.file);
+    report.checked.push(file);
+    const text = await readTextIfExists(file);
+    if (text === null) continue;
+    const problem = checkText(text, spec);
+    if (!problem) continue;
+    const backupText = await readTextIfExists(backupPathOf(dir, spec.file));
+    const backupGood = backupText !== null && checkText(backupText, spec) === null;
+    const finding: DoctorFinding = {
+      kind: 'document', file, problem, fixed: false, fixable: backupGood,
+      fix: backupGood ? `restore ${backupPathOf(dir, spec.file)} (the version before the last write) and keep the corrupt file in ${BACKUP_DIR}/` : 'no good backup: repair the file by hand (its schema is in the source), or move it away to start empty',
+    };
+    if (fix && backupGood) {
+      const aside = await moveAside(dir, file);
+      await writeFileAtomic(file, backupText!);
+      finding.fixed = true;
+      finding.fix = `restored the backup; the corrupt file is kept as ${aside}`;
+      restored = true;
+    }
+    report.findings.push(finding);
+  }
+  return restored;
+}
+
+async function checkViews(dir: string, report: DoctorReport, fix: boolean): Promise<boolean> {
+  const files = QUEUE_VIEWS.map((v) => path.join(dir, v));
+  try {
+    const { instances } = await readDoc(dir, instancesDoc);
+    files.push(...instances.map(infoJsonPath));
+  } catch {
+    // instances.json itself is reported among the documents
+  }
+  let broken = false;
+  for (const file of files) {
+    report.checked.push(file);
+    const text = await readTextIfExists(file);
+    if (text === null) continue;
+    try {
+      JSON.parse(text);
+      continue;
+    } catch (error) {
+      const finding: DoctorFinding = { kind: 'view', file, problem: `not valid JSON (${(error as Error).message})`, fix: 'rewrite it from the store (it is a view)', fixed: false, fixable: true };
+      if (fix) {
+        const aside = await moveAside(dir, file);
+        finding.fixed = true;
+        finding.fix = `rewritten from the store; the corrupt file is kept as ${aside}`;
+        broken = true;
+      }
+      report.findings.push(finding);
+    }
+  }
+  return broken;
+}
+
+async function checkEvents(dir: string, report: DoctorReport, fix: boolean): Promise<void> {
+  const file = path.join(dir, EVENTS_FILE);
+  report.checked.push(file);
+  const text = await readTextIfExists(file);
+  if (text === null) return;
+  const { skipped } = parseJsonLines(text, eventSchema);
+  if (skipped.length === 0) return;
+  const finding: DoctorFinding = {
+    kind: 'events', file, problem: `${skipped.length} unreadable line(s): ${skipped.slice(0, 3).map((s) => `line ${s.line} (${s.problem})`).join(', ')}`,
+    fix: 'readers skip them already; --fix moves them out into .backup/', fixed: false, fixable: true,
+  };
+  if (fix) {
+    await transact(dir, async () => {
+      const current = (await readTextIfExists(file)) ?? '';
+      const lines = current.split('\n');
+      const bad = new Set(parseJsonLines(current, eventSchema).skipped.map((s) => s.line - 1));
+      const aside = path.join(dir, BACKUP_DIR, `corrupt-${stamp()}-${EVENTS_FILE}`);
+      await fs.mkdir(path.dirname(aside), { recursive: true });
+      await writeFileAtomic(aside, lines.filter((_, i) => bad.has(i)).join('\n') + '\n');
+      await writeFileAtomic(file, lines.filter((l, i) => !bad.has(i) && l.trim()).map((l) => `${l}\n`).join(''));
+      finding.fix = `moved the unreadable lines to ${aside}`;
+    });
+    finding.fixed = true;
+  }
+  report.findings.push(finding);
+}
+
+async function checkLocks(dir: string, report: DoctorReport, fix: boolean): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n === LOCK_FILE || n.endsWith('.lock') || n.endsWith('.breaker'))) {
+    const file = path.join(dir, name);
+    const [text, stat] = await Promise.all([readTextIfExists(file), fs.stat(file).catch(() => null)]);
+    if (text === null || !stat) continue;
+    let holder: { pid?: number; host?: string } = {};
+    try {
+      holder = JSON.parse(text);
+    } catch {
+      // torn: judged by age
+    }
+    const dead = holder.pid ? holder.host === hostname() && !isProcessAlive(holder.pid) : Date.now() - stat.mtimeMs > 60_000;
+    if (!dead) continue; // a live holder is working; not a problem
+    const finding: DoctorFinding = { kind: 'lock', file, problem: `left by ${holder.pid ? `pid ${holder.pid}, which is gone` : 'a process that died creating it'}`, fix: 'remove it (the next writer would break it anyway)', fixed: false, fixable: true };
+    if (fix) {
+      await fs.rm(file, { force: true });
+      finding.fixed = true;
+    }
+    report.findings.push(finding);
+  }
+}
+
+async function checkTempFiles(dir: string, report: DoctorReport, fix: boolean): Promise<void> {
+  for (const sub of ['', BACKUP_DIR, 'results']) {
+    const folder = path.join(dir, sub);
+    const names = await fs.readdir(folder).catch(() => [] as string[]);
+    for (const name of names.filter(isTempFile)) {
+      const file = path.join(folder, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (!stat || Date.now() - stat.mtimeMs < 10_000) continue; // a writer may be using it right now
+      const finding: DoctorFinding = { kind: 'temp-file', file, problem: 'left by a writer that was killed mid-write', fix: 'remove it', fixed: false, fixable: true };
+      if (fix) {
+        await fs.rm(file, { force: true });
+        finding.fixed = true;
+      }
+      report.findings.push(finding);
+    }
+  }
+}
+
+export async function runDoctor(dir: string, fix: boolean): Promise<DoctorReport> {
+  const report: DoctorReport = { coordination_dir: dir, checked: [], findings: [] };
+  await checkLocks(dir, report, fix);
+  await checkTempFiles(dir, report, fix);
+  const restored = await checkDocuments(dir, report, fix);
+  const viewsBroken = await checkViews(dir, report, fix);
+  await checkEvents(dir, report, fix);
+  if (fix && (restored || viewsBroken)) {
+    // Marking the documents changed makes every registered view writer rewrite its views.
+    await transact(dir, async (tx) => {
+      for (const doc of [tasksDoc, instancesDoc]) tx.set(doc as DocSpec, await tx.get(doc as DocSpec));
+      tx.event({ type: 'doctor.fixed', instance: 'leader', data: { findings: report.findings.filter((f) => f.fixed).map((f) => `${f.kind} ${path.basename(f.file)}`) } });
+    });
+  }
+  return report;
+}

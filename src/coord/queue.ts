@@ -1,0 +1,606 @@
+// The task queue's operations. Each is one store transaction: it first expires the leases that ran
+// out (so "at the next queue operation" holds for every caller), renews the caller's heartbeat,
+// then changes tasks.json and instances.json together and records one event per change.
+// Imported by coordinate.sh verbs: node built-ins, zod and the store only (yaml is loaded lazily).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ExitCode, UsageError, WtError } from '../errors.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { readDoc, transact, type Transaction } from '../store/store.js';
+import { touchInstance } from './heartbeat.js';
+import { instanceName, instancesDoc, type Instance } from './instances.js';
+import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from './queue-settings.js';
+import { runTaskCompleted, runTaskReleased } from './task-hooks.js';
+import './task-plugins.js';
+import {
+  MAX_DESCRIPTION,
+  MAX_FILES,
+  MAX_HINTS,
+  MAX_RESULT,
+  formatTaskId,
+  normalizeTaskId,
+  taskNumber,
+  tasksDoc,
+  type Task,
+  type TasksFile,
+} from './tasks.js';
+import './task-views.js';
+
+export { touchInstance } from './heartbeat.js';
+export { onTaskCompleted, onTaskReleased } from './task-hooks.js';
+
+export const RESULTS_DIR = 'results';
+
+export function resultPath(coordDir: string, taskId: string): string {
+  return path.join(coordDir, RESULTS_DIR, `${taskId}.md`);
+}
+
+// ---------- shared pieces ----------
+
+interface Queue {
+  tx: Transaction;
+  doc: TasksFile;
+  instances: Instance[];
+  settings: QueueSettings;
+  now: Date;
+}
+
+/** The settings of the repository this coordination folder belongs to (every instance records its main checkout). */
+async function settingsFor(tx: Transaction, explicit?: QueueSettings): Promise<QueueSettings> {
+  if (explicit) return explicit;
+  const { instances } = await tx.get(instancesDoc);
+  const main = instances[0]?.main_repo;
+  return main ? readQueueSettings(main) : DEFAULT_QUEUE_SETTINGS;
+}
+
+async function openQueue(tx: Transaction, settings?: QueueSettings): Promise<Queue> {
+  const doc = await tx.get(tasksDoc);
+  const { instances } = await tx.get(instancesDoc);
+  const queue: Queue = { tx, doc, instances, settings: await settingsFor(tx, settings), now: new Date() };
+  await expireLeases(queue);
+  return queue;
+}
+
+function save(queue: Queue): void {
+  queue.tx.set(tasksDoc, queue.doc);
+}
+
+function saveInstances(queue: Queue): void {
+  queue.tx.set(instancesDoc, { version: 1, instances: queue.instances });
+}
+
+function instanceByName(queue: Queue, name: string | null): Instance | undefined {
+  return name ? queue.instances.find((i) => i.name === name) : undefined;
+}
+
+function requireInstance(queue: Queue, instanceId: number): Instance {
+  const found = queue.instances.find((i) => i.id === instanceId);
+  if (!found) throw new WtError(`${instanceName(instanceId)} is not registered in ${queue.tx.dir}`, 'was it torn down? `wt-coord status` lists the instances');
+  return found;
+}
+
+function findTask(queue: Queue, id: string): Task {
+  const task = queue.doc.tasks.find((t) => t.id === id);
+  if (!task) throw new WtError(`no task ${id} in the queue`, 'list the tasks with `wt-coord task list` or `cat .claude-coordination-shared/task-assignments.json`');
+  return task;
+}
+
+/** When the holder's lease ends: its last call (or the claim) plus lease_minutes. */
+export function leaseExpiry(task: Pick<Task, 'claimed_at'>, holder: Pick<Instance, 'last_seen'> | undefined, settings: QueueSettings): Date {
+  const times = [task.claimed_at, holder?.last_seen].filter((t): t is string => Boolean(t)).map((t) => Date.parse(t));
+  return new Date(Math.max(0, ...times) + settings.leaseMinutes * 60_000);
+}
+
+function dropAssignment(queue: Queue, name: string | null, taskId: string): void {
+  const holder = instanceByName(queue, name);
+  if (holder && holder.assigned_tasks.includes(taskId)) {
+    holder.assigned_tasks = holder.assigned_tasks.filter((t) => t !== taskId);
+    saveInstances(queue);
+  }
+}
+
+/** Ends a claim without completion: back to available, or failed once the attempts are used up. */
+async function releaseClaim(queue: Queue, task: Task, why: string): Promise<void> {
+  const holderName = task.claimed_by;
+  dropAssignment(queue, holderName, task.id);
+  task.status = task.attempts >= queue.settings.maxAttempts ? 'failed' : 'available';
+  task.claimed_by = null;
+  if (task.status === 'failed') task.completed_at = queue.now.toISOString();
+  task.result = why;
+  save(queue);
+  await runTaskReleased(queue.tx, task, instanceByName(queue, holderName) ?? null);
+}
+
+async function expireLeases(queue: Queue): Promise<void> {
+  for (const task of queue.doc.tasks) {
+    if (task.status !== 'claimed') continue;
+    const holder = instanceByName(queue, task.claimed_by);
+    const expiry = leaseExpiry(task, holder, queue.settings);
+    if (holder && expiry > queue.now) continue;
+    const name = task.claimed_by!;
+    queue.doc.lost_leases[name] = { task: task.id, token: task.token, expired_at: expiry.toISOString() };
+    await releaseClaim(queue, task, holder ? `lease of ${name} expired at ${expiry.toISOString()}` : `${name} is no longer registered`);
+    queue.tx.event({ type: 'task.lease_expired', instance: name, data: { task: task.id, token: task.token, status: task.status } });
+  }
+}
+
+function isReady(task: Task, byId: Map<string, Task>): boolean {
+  return task.status === 'available' && task.dependencies.every((d) => byId.get(d)?.status === 'done');
+}
+
+function byPriority(a: Task, b: Task): number {
+  return a.priority - b.priority || a.created_at.localeCompare(b.created_at) || taskNumber(a.id) - taskNumber(b.id);
+}
+
+function tasksById(doc: TasksFile): Map<string, Task> {
+  return new Map(doc.tasks.map((t) => [t.id, t]));
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+// ---------- leader: adding tasks ----------
+
+export interface TaskInput {
+  id?: string;
+  description: string;
+  priority?: number;
+  dependencies?: string[];
+  files?: string[];
+  hints?: string;
+}
+
+const DEFAULT_PRIORITY = 3;
+
+/** Checks one task's own fields; `where` names it in the message (`task 3`, `tasks.json line 4`). */
+function checkTaskInput(input: TaskInput, where: string): void {
+  const description = input.description?.trim() ?? '';
+  if (!description) throw new UsageError(`${where}: the description is empty`, 'describe the work in a sentence');
+  if (description.length > MAX_DESCRIPTION) {
+    throw new UsageError(`${where}: the description is ${description.length} characters, over the limit of ${MAX_DESCRIPTION}`, 'keep the description short; put details in a file and name it with --files');
+  }
+  if ((input.hints ?? '').length > MAX_HINTS) throw new UsageError(`${where}: the hints are over the limit of ${MAX_HINTS} characters`, 'shorten the hints');
+  if ((input.files ?? []).length > MAX_FILES) throw new UsageError(`${where}: more than ${MAX_FILES} files`, 'name the folders instead');
+  if (input.priority !== undefined && (!Number.isInteger(input.priority) || Math.abs(input.priority) > 1_000_000)) {
+    throw new UsageError(`${where}: priority must be a whole number, got ${input.priority}`, 'lower numbers go first, e.g. -p 1');
+  }
+}
+
+function newTask(id: string, input: TaskInput, dependencies: string[], now: Date): Task {
+  return {
+    id,
+    description: input.description.trim(),
+    status: 'available',
+    claimed_by: null,
+    priority: input.priority ?? DEFAULT_PRIORITY,
+    dependencies,
+    context: { files: input.files ?? [], hints: input.hints ?? '' },
+    created_at: now.toISOString(),
+    claimed_at: null,
+    completed_at: null,
+    attempts: 0,
+    result: null,
+    token: 0,
+  };
+}
+
+export async function addTask(coordDir: string, input: TaskInput, settings?: QueueSettings): Promise<Task> {
+  checkTaskInput(input, 'task');
+  const dependencies = [...new Set((input.dependencies ?? []).map(normalizeTaskId))];
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, settings);
+    const byId = tasksById(queue.doc);
+    const unknown = dependencies.filter((d) => !byId.has(d));
+    if (unknown.length) throw new WtError(`unknown dependency ${unknown.join(', ')}: no such task in the queue`, 'add that task first, or fix the id (`wt-coord task list`)');
+    const task = newTask(formatTaskId(queue.doc.next_id), input, dependencies, queue.now);
+    queue.doc.next_id += 1;
+    queue.doc.tasks.push(task);
+    save(queue);
+    tx.event({ type: 'task.added', instance: 'leader', data: { task: task.id, priority: task.priority, dependencies } });
+    return task;
+  });
+}
+
+/** One cycle in the graph of `tasks` (ids), or null. */
+export function findCycle(edges: Map<string, string[]>): string[] | null {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === 'done') return null;
+    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const dep of edges.get(id) ?? []) {
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+/**
+ * Adds a whole list of tasks, or none: every entry is checked, ids must be new, dependencies must
+ * name a task in the list or in the queue, and the graph must have no cycle.
+ */
+export async function addTasks(coordDir: string, inputs: TaskInput[], settings?: QueueSettings, source = 'import'): Promise<Task[]> {
+  inputs.forEach((input, index) => checkTaskInput(input, `${source}: tasks[${index}]`));
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, settings);
+    const existing = tasksById(queue.doc);
+    let next = queue.doc.next_id;
+    const explicit = new Set<string>();
+    const ids = inputs.map((input, index) => {
+      if (input.id === undefined) return null;
+      const id = normalizeTaskIdAt(input.id, `${source}: tasks[${index}].id`);
+      if (existing.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} is already in the queue`, 'give the task a new id, or leave id out to number it automatically');
+      if (explicit.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} appears twice`, 'give every task its own id');
+      explicit.add(id);
+      return id;
+    });
+    const assigned = ids.map((id) => {
+      if (id) return id;
+      while (existing.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
+      return formatTaskId(next++);
+    });
+    const known = new Set([...existing.keys(), ...assigned]);
+    const edges = new Map<string, string[]>();
+    const tasks = inputs.map((input, index) => {
+      const deps = [...new Set((input.dependencies ?? []).map((d, k) => normalizeTaskIdAt(d, `${source}: tasks[${index}].dependencies[${k}]`)))];
+      for (const [k, dep] of deps.entries()) {
+        if (!known.has(dep)) throw new WtError(`${source}: tasks[${index}].dependencies[${k}] names ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
+      }
+      edges.set(assigned[index]!, deps);
+      return newTask(assigned[index]!, input, deps, queue.now);
+    });
+    const cycle = findCycle(edges);
+    if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
+    const highest = Math.max(queue.doc.next_id - 1, ...assigned.map(taskNumber));
+    queue.doc.next_id = highest + 1;
+    queue.doc.tasks.push(...tasks);
+    save(queue);
+    tx.event({ type: 'task.imported', instance: 'leader', data: { tasks: assigned, source } });
+    return tasks;
+  });
+}
+
+function normalizeTaskIdAt(input: unknown, where: string): string {
+  try {
+    return normalizeTaskId(String(input));
+  } catch (error) {
+    throw new UsageError(`${where}: ${(error as Error).message}`, (error as WtError).hint);
+  }
+}
+
+/** Imports tasks from a JSON or YAML file in the seed's format; see task-import.ts. */
+export async function importTasks(coordDir: string, filePath: string, settings?: QueueSettings): Promise<Task[]> {
+  const { readTaskFile } = await import('./task-import.js');
+  const inputs = await readTaskFile(filePath);
+  return addTasks(coordDir, inputs, settings, path.basename(filePath));
+}
+
+// ---------- instance: request-task ----------
+
+export type RequestResult =
+  | { kind: 'claimed' | 'resumed'; task: Task; briefing: string }
+  | { kind: 'none'; reason: 'all-claimed' | 'waiting-on-dependencies' | 'empty'; message: string };
+
+export interface RequestOptions {
+  taskId?: string;
+  another?: boolean;
+  settings?: QueueSettings;
+}
+
+function claim(queue: Queue, task: Task, instance: Instance): void {
+  task.status = 'claimed';
+  task.claimed_by = instance.name;
+  task.claimed_at = queue.now.toISOString();
+  task.completed_at = null;
+  task.attempts += 1;
+  task.token = queue.doc.next_token++;
+  instance.assigned_tasks = [...instance.assigned_tasks.filter((t) => t !== task.id), task.id];
+  instance.progress = 0;
+  instance.progress_message = null;
+  save(queue);
+  saveInstances(queue);
+  queue.tx.event({ type: 'task.claimed', instance: instance.name, data: { task: task.id, token: task.token, attempt: task.attempts } });
+}
+
+function describeBlockers(task: Task, byId: Map<string, Task>): string {
+  const open = task.dependencies.map((d) => byId.get(d)!).filter((d) => d && d.status !== 'done');
+  return open.map((d) => `${d.id} (${d.status}${d.claimed_by && d.status === 'claimed' ? ` by ${d.claimed_by}` : ''})`).join(', ');
+}
+
+function nothingReady(queue: Queue): RequestResult {
+  const byId = tasksById(queue.doc);
+  const available = queue.doc.tasks.filter((t) => t.status === 'available').sort(byPriority);
+  const claimed = queue.doc.tasks.filter((t) => t.status === 'claimed');
+  if (available.length > 0) {
+    const stuck = available.filter((t) => t.dependencies.some((d) => ['failed', 'cancelled'].includes(byId.get(d)?.status ?? '')));
+    const shown = available.slice(0, 3).map((t) => `${t.id} waits on ${describeBlockers(t, byId)}`).join('; ');
+    const extra = stuck.length ? ` ${stuck.length} of them depend on a failed or cancelled task: the leader can \`wt-coord task requeue\` it.` : '';
+    return { kind: 'none', reason: 'waiting-on-dependencies', message: `nothing ready: ${available.length} task(s) wait on dependencies (${shown}).${extra} Try again after those complete.` };
+  }
+  if (claimed.length > 0) {
+    const shown = claimed.slice(0, 5).map((t) => `${t.id} (${t.claimed_by})`).join(', ');
+    return { kind: 'none', reason: 'all-claimed', message: `nothing ready: every open task is claimed: ${shown}${claimed.length > 5 ? ', …' : ''}. Try again later.` };
+  }
+  const count = (s: Task['status']) => queue.doc.tasks.filter((t) => t.status === s).length;
+  const message = queue.doc.tasks.length === 0
+    ? 'the queue is empty: the leader has not added any tasks yet'
+    : `the queue is empty: no task left to do (${count('done')} done, ${count('failed')} failed, ${count('cancelled')} cancelled)`;
+  return { kind: 'none', reason: 'empty', message };
+}
+
+/** What an agent needs to start: the task, its context, and what its dependencies produced. */
+export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed' | 'resumed'): string {
+  const lines = [
+    `${kind === 'resumed' ? 'You already hold' : 'Claimed'} ${task.id} (priority ${task.priority}, attempt ${task.attempts}, token ${task.token}): ${task.description}`,
+  ];
+  if (task.context.files.length) lines.push(`files: ${task.context.files.join(', ')}`);
+  if (task.context.hints) lines.push(`hints: ${task.context.hints}`);
+  if (task.dependencies.length) {
+    lines.push('results of the tasks it depends on:');
+    for (const id of task.dependencies) {
+      const dep = byId.get(id);
+      const summary = dep?.result ? clip(dep.result.trim(), 600).split('\n').map((l) => `    ${l}`).join('\n') : '    (no summary)';
+      lines.push(`  ${id} by ${dep?.claimed_by ?? '?'} (.claude-coordination-shared/${RESULTS_DIR}/${id}.md):`, summary);
+    }
+  }
+  lines.push(
+    'next:',
+    `  report progress:  .claude-instance/coordinate.sh report-progress 50% "what you are doing"`,
+    `  when done:        .claude-instance/coordinate.sh complete ${task.id} "summary of the result"`,
+    `  if you cannot:    .claude-instance/coordinate.sh fail ${task.id} "why"`,
+  );
+  return lines.join('\n');
+}
+
+export async function requestTask(coordDir: string, instanceId: number, opts: RequestOptions = {}): Promise<RequestResult> {
+  const wanted = opts.taskId === undefined ? undefined : normalizeTaskId(opts.taskId);
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, opts.settings);
+    const me = requireInstance(queue, instanceId);
+    await touchInstance(tx, instanceId, queue.now);
+    if (queue.doc.lost_leases[me.name]) {
+      delete queue.doc.lost_leases[me.name]; // asking for work acknowledges the lost lease
+      save(queue);
+    }
+    const byId = tasksById(queue.doc);
+    const held = queue.doc.tasks.filter((t) => t.status === 'claimed' && t.claimed_by === me.name).sort((a, b) => (a.claimed_at ?? '').localeCompare(b.claimed_at ?? ''));
+    if (wanted) {
+      const task = findTask(queue, wanted);
+      if (task.status === 'claimed' && task.claimed_by === me.name) return { kind: 'resumed', task, briefing: taskBriefing(task, byId, 'resumed') };
+      if (task.status === 'claimed') {
+        throw new WtError(`${task.id} is held by ${task.claimed_by} (claimed ${task.claimed_at})`, 'request another task, or ask the leader to requeue it', ExitCode.conflict);
+      }
+      if (task.status !== 'available') throw new WtError(`${task.id} is ${task.status}, not available`, 'only available tasks can be claimed; the leader can `wt-coord task requeue` it', ExitCode.conflict);
+      if (!isReady(task, byId)) throw new WtError(`${task.id} is not ready: it waits on ${describeBlockers(task, byId)}`, 'claim it after those are done, or request-task without an id', ExitCode.nothingReady);
+      claim(queue, task, me);
+      return { kind: 'claimed', task, briefing: taskBriefing(task, byId, 'claimed') };
+    }
+    if (held.length > 0 && !opts.another) return { kind: 'resumed', task: held[0]!, briefing: taskBriefing(held[0]!, byId, 'resumed') };
+    const best = queue.doc.tasks.filter((t) => isReady(t, byId)).sort(byPriority)[0];
+    if (!best) return nothingReady(queue);
+    claim(queue, best, me);
+    return { kind: 'claimed', task: best, briefing: taskBriefing(best, byId, 'claimed') };
+  });
+}
+
+// ---------- instance: complete, fail, report-progress ----------
+
+export interface HolderOptions {
+  /** The fencing token request-task printed: refuses the call if the claim has changed since. */
+  token?: number;
+  settings?: QueueSettings;
+}
+
+function lostLeaseNote(queue: Queue, me: Instance, taskId?: string): string {
+  const lost = queue.doc.lost_leases[me.name];
+  if (!lost || (taskId && lost.task !== taskId)) return '';
+  return `your lease on ${lost.task} expired at ${lost.expired_at} (no call for ${queue.settings.leaseMinutes} min); `;
+}
+
+/** The task `me` holds and acts on: the named one, or the only one it holds. Refuses anything else. */
+function heldTask(queue: Queue, me: Instance, taskId: string | undefined, verb: string, token: number | undefined): Task {
+  let task: Task;
+  if (taskId === undefined) {
+    const held = queue.doc.tasks.filter((t) => t.status === 'claimed' && t.claimed_by === me.name);
+    if (held.length === 0) throw new WtError(`${lostLeaseNote(queue, me)}${me.name} holds no task to ${verb}`, 'request-task gets one', ExitCode.notHolder);
+    if (held.length > 1) throw new UsageError(`${me.name} holds ${held.map((t) => t.id).join(', ')}: name the one to ${verb}`, `coordinate.sh ${verb} ${held[0]!.id} ...`);
+    task = held[0]!;
+  } else {
+    task = findTask(queue, normalizeTaskId(taskId));
+  }
+  if (task.status !== 'claimed' || task.claimed_by !== me.name) {
+    const now = task.status === 'claimed' ? `it is held by ${task.claimed_by}` : task.status === 'done' ? `it was done by ${task.claimed_by}` : `it is ${task.status}`;
+    throw new WtError(`${lostLeaseNote(queue, me, task.id)}${me.name} does not hold ${task.id}: ${now}; nothing was changed`, 'request-task gets you a task; your work on this one was not recorded', ExitCode.notHolder);
+  }
+  if (token !== undefined && token !== task.token) {
+    throw new WtError(`token ${token} is not the current claim of ${task.id} (token ${task.token}); nothing was changed`, 'that claim ended and the task was claimed again; use the token request-task printed last', ExitCode.notHolder);
+  }
+  return task;
+}
+
+export async function completeTask(coordDir: string, instanceId: number, taskId: string | undefined, summary: string, opts: HolderOptions = {}): Promise<{ task: Task; unblocked: Task[] }> {
+  const text = summary.trim();
+  if (text.length > MAX_RESULT) throw new UsageError(`the summary is ${text.length} characters, over the limit of ${MAX_RESULT}`, 'summarize; keep long output in a file in your branch');
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, opts.settings);
+    const me = requireInstance(queue, instanceId);
+    const task = heldTask(queue, me, taskId, 'complete', opts.token);
+    await touchInstance(tx, instanceId, queue.now);
+    task.status = 'done';
+    task.completed_at = queue.now.toISOString();
+    task.result = text || '(no summary)';
+    me.assigned_tasks = me.assigned_tasks.filter((t) => t !== task.id);
+    me.progress = 1;
+    me.progress_message = `completed ${task.id}`;
+    save(queue);
+    saveInstances(queue);
+    const byId = tasksById(queue.doc);
+    const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));
+    // Written under the lock before the commit: a done task always has its result file.
+    await fs.mkdir(path.join(coordDir, RESULTS_DIR), { recursive: true });
+    await writeFileAtomic(resultPath(coordDir, task.id), renderResult(task));
+    await runTaskCompleted(tx, task, me);
+    tx.event({ type: 'task.completed', instance: me.name, data: { task: task.id, token: task.token, unblocked: unblocked.map((t) => t.id) } });
+    return { task, unblocked };
+  });
+}
+
+function renderResult(task: Task): string {
+  return [
+    `# ${task.id}: ${task.description}`,
+    '',
+    `- done by: ${task.claimed_by}`,
+    `- claimed: ${task.claimed_at}`,
+    `- completed: ${task.completed_at}`,
+    `- attempt: ${task.attempts}, token ${task.token}`,
+    '',
+    task.result ?? '',
+    '',
+  ].join('\n');
+}
+
+export async function failTask(coordDir: string, instanceId: number, taskId: string | undefined, reason: string, opts: HolderOptions = {}): Promise<Task> {
+  const why = reason.trim();
+  if (!why) throw new UsageError('fail needs a reason', 'coordinate.sh fail task-001 "why it cannot be done"');
+  if (why.length > MAX_RESULT) throw new UsageError(`the reason is over the limit of ${MAX_RESULT} characters`, 'shorten it');
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, opts.settings);
+    const me = requireInstance(queue, instanceId);
+    const task = heldTask(queue, me, taskId, 'fail', opts.token);
+    await touchInstance(tx, instanceId, queue.now);
+    await releaseClaim(queue, task, why);
+    me.progress = 0;
+    me.progress_message = `gave up ${task.id}`;
+    saveInstances(queue);
+    tx.event({ type: 'task.failed', instance: me.name, data: { task: task.id, token: task.token, reason: clip(why, 500), attempts: task.attempts, final: task.status === 'failed' } });
+    return task;
+  });
+}
+
+export const MAX_PROGRESS_MESSAGE = 1_000;
+
+export async function reportProgress(coordDir: string, instanceId: number, progress: number | undefined, message: string | undefined, opts: HolderOptions = {}): Promise<void> {
+  if (progress !== undefined && !(Number.isFinite(progress) && progress >= 0 && progress <= 1)) {
+    throw new UsageError(`progress must be between 0 and 1 (or 0% to 100%), got ${progress}`, 'e.g. report-progress 0.7 or report-progress 70%');
+  }
+  if (message !== undefined && message.length > MAX_PROGRESS_MESSAGE) throw new UsageError(`the progress message is over ${MAX_PROGRESS_MESSAGE} characters`, 'one line is enough');
+  await transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, opts.settings);
+    const me = requireInstance(queue, instanceId);
+    const held = queue.doc.tasks.filter((t) => t.status === 'claimed' && t.claimed_by === me.name);
+    const lost = queue.doc.lost_leases[me.name];
+    if (lost && held.length === 0) {
+      throw new WtError(`${lostLeaseNote(queue, me)}${lost.task} went back to the queue, so this progress was not recorded`, 'run request-task to get work again', ExitCode.notHolder);
+    }
+    await touchInstance(tx, instanceId, queue.now);
+    if (progress !== undefined) me.progress = progress;
+    if (message !== undefined) me.progress_message = message;
+    saveInstances(queue);
+    tx.event({ type: 'progress.reported', instance: me.name, data: { progress: me.progress, message: me.progress_message, tasks: held.map((t) => t.id) } });
+  });
+}
+
+// ---------- leader: reading and fixing ----------
+
+export async function listTasks(coordDir: string): Promise<Task[]> {
+  const doc = await readDoc(coordDir, tasksDoc);
+  return [...doc.tasks].sort((a, b) => taskNumber(a.id) - taskNumber(b.id));
+}
+
+export async function getTask(coordDir: string, taskId: string): Promise<Task> {
+  const id = normalizeTaskId(taskId);
+  const found = (await readDoc(coordDir, tasksDoc)).tasks.find((t) => t.id === id);
+  if (!found) throw new WtError(`no task ${id} in the queue`, '`wt-coord task list` shows the tasks');
+  return found;
+}
+
+export async function requeueTask(coordDir: string, taskId: string, settings?: QueueSettings): Promise<Task> {
+  const id = normalizeTaskId(taskId);
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, settings);
+    const task = findTask(queue, id);
+    if (task.status === 'available') throw new WtError(`${task.id} is already available`, 'nothing to requeue');
+    const previous = { status: task.status, holder: task.claimed_by };
+    if (task.status === 'claimed') {
+      dropAssignment(queue, task.claimed_by, task.id);
+      await runTaskReleased(tx, task, instanceByName(queue, task.claimed_by) ?? null);
+    }
+    Object.assign(task, { status: 'available', claimed_by: null, claimed_at: null, completed_at: null, attempts: 0, result: null });
+    save(queue);
+    tx.event({ type: 'task.requeued', instance: 'leader', data: { task: task.id, was: previous.status, holder: previous.holder } });
+    return task;
+  });
+}
+
+export async function cancelTask(coordDir: string, taskId: string, settings?: QueueSettings): Promise<Task> {
+  const id = normalizeTaskId(taskId);
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, settings);
+    const task = findTask(queue, id);
+    if (task.status === 'done' || task.status === 'cancelled') throw new WtError(`${task.id} is already ${task.status}`, 'nothing to cancel');
+    const holder = task.claimed_by;
+    if (task.status === 'claimed') {
+      dropAssignment(queue, holder, task.id);
+      await runTaskReleased(tx, task, instanceByName(queue, holder) ?? null);
+    }
+    Object.assign(task, { status: 'cancelled', claimed_by: null, completed_at: queue.now.toISOString() });
+    save(queue);
+    tx.event({ type: 'task.cancelled', instance: 'leader', data: { task: task.id, holder } });
+    return task;
+  });
+}
+
+/** Teardown: tasks held by removed instances go back to the queue. */
+export async function releaseTasksOf(coordDir: string, names: string[], settings?: QueueSettings): Promise<string[]> {
+  return transact(coordDir, async (tx) => {
+    const queue = await openQueue(tx, settings);
+    const released: string[] = [];
+    for (const task of queue.doc.tasks) {
+      if (task.status !== 'claimed' || !names.includes(task.claimed_by ?? '')) continue;
+      const holder = task.claimed_by;
+      dropAssignment(queue, holder, task.id);
+      await runTaskReleased(tx, task, instanceByName(queue, holder) ?? null);
+      Object.assign(task, { status: 'available', claimed_by: null });
+      tx.event({ type: 'task.released', instance: holder ?? undefined, data: { task: task.id, why: 'instance removed' } });
+      released.push(task.id);
+    }
+    for (const name of names) delete queue.doc.lost_leases[name];
+    save(queue);
+    return released;
+  });
+}
+
+export interface QueueSummary {
+  total: number;
+  available: number;
+  ready: number;
+  waiting: number;
+  claimed: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+export function summarize(tasks: Task[]): QueueSummary {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const count = (s: Task['status']) => tasks.filter((t) => t.status === s).length;
+  const ready = tasks.filter((t) => isReady(t, byId)).length;
+  return { total: tasks.length, available: count('available'), ready, waiting: count('available') - ready, claimed: count('claimed'), done: count('done'), failed: count('failed'), cancelled: count('cancelled') };
+}
+
+export async function queueSummary(coordDir: string): Promise<QueueSummary> {
+  return summarize(await listTasks(coordDir));
+}
+
+export { isReady, tasksById };
