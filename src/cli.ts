@@ -13,6 +13,8 @@ import { register as registerStart } from './commands/start.js';
 import { register as registerAttach } from './commands/attach.js';
 import { register as registerStop } from './commands/stop.js';
 import { register as registerLogs } from './commands/logs.js';
+import { register as registerMergeMemory } from './commands/merge-memory.js';
+import { register as registerMemory } from './commands/memory.js';
 
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
@@ -23,6 +25,7 @@ const program = new Command('wt-coord')
 
 for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
 for (const register of [registerStart, registerAttach, registerStop, registerLogs]) register(program); // orchestration
+for (const register of [registerMergeMemory, registerMemory]) register(program); // shared memory
 for (const register of [registerTask, registerPlan, registerDoctor]) register(program); // tasks
 for (const command of program.commands) command.exitOverride();
 

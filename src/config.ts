@@ -28,6 +28,12 @@ export const configSchema = z
     lease_minutes: z.number().positive().max(7 * 24 * 60).default(30),
     /** After this many failed attempts a task stays failed. */
     max_attempts: z.number().int().min(1).max(100).default(3),
+    /** Messages older than this are compacted out of messages.jsonl (read on the instance side by src/coord/settings.ts). */
+    message_retention_hours: z.number().positive().max(24 * 3650).default(72),
+    /** Discovery categories `coordinate.sh update-memory --category` accepts; each is a heading in systemPatterns.md. */
+    memory_categories: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, starting with a letter')).min(1).default(['pattern', 'decision', 'solution', 'blocker']),
+    /** After each update-memory, a background `merge-memory` folds the discovery into the memory bank. */
+    memory_auto_merge: z.boolean().default(true),
   })
   .strict();
 

@@ -22,10 +22,9 @@ export const verbs: Record<string, VerbSpec> = {
   help: { usage: 'help', summary: 'this list', readOnly: true, load: () => import('./verbs/help.js') },
   whoami: { usage: 'whoami [--json]', summary: 'this instance: id, branch, worktree, shared folders', readOnly: true, load: () => import('./verbs/whoami.js') },
   status: { usage: 'status [--json]', summary: 'every instance: task and progress', readOnly: true, load: () => import('./verbs/status.js') },
-  'request-task': { usage: 'request-task [<id>] [--another] [--json]', summary: 'claim the best ready task (or resume yours) and print its briefing; exit 3 if nothing is ready', load: () => import('./verbs/request-task.js') },
-  'report-progress': { usage: 'report-progress [<0-1 or N%>] [message]', summary: "publish your progress (no argument: info.json's progress)", load: () => import('./verbs/report-progress.js') },
-  complete: { usage: 'complete [<id>] [summary | --result-file F] [--token N]', summary: 'mark your task done, write results/<id>.md, print what it unblocks', load: () => import('./verbs/complete.js') },
-  fail: { usage: 'fail [<id>] "reason" [--token N]', summary: 'give your task back for another try (stays failed after max_attempts)', load: () => import('./verbs/fail.js') },
+  'update-memory': { usage: 'update-memory "<discovery>" [--category c] [--files a,b] [--task id] [--json]', summary: 'queue a discovery for the shared memory bank (no text: read stdin); prints its id', load: () => import('./verbs/update-memory.js') },
+  recall: { usage: 'recall <words> [--category c] [--limit n] [--json]', summary: 'earlier discoveries (solutions, blockers, ...) that mention the words', readOnly: true, load: () => import('./verbs/recall.js') },
+  memory: { usage: 'memory [--json] [--peek]', summary: 'what changed in the memory bank since you last looked', readOnly: true, load: () => import('./verbs/memory.js') },
 };
 
 export function usageText(): string {
