@@ -13,11 +13,13 @@ export function register(program: Command): void {
       const repo = await openRepo();
       const result = await initWorkspace(repo);
       if (options.json) return printJson({ ...result, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir });
-      printLines(
+      const lines = [
         ...result.created.map((p) => `created ${p}`),
         result.created.length === 0 ? 'already initialized: nothing changed' : '',
         `memory bank:  ${repo.memoryBankDir}`,
         `coordination: ${repo.coordDir}`,
-      );
+        result.created.some((p) => p.endsWith('wt-coord.yaml')) ? 'commit wt-coord.yaml to share the settings (every option is optional)' : '',
+      ];
+      printLines(...lines.filter(Boolean));
     });
 }

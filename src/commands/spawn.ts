@@ -6,6 +6,7 @@ import { spawnInstances } from '../workspace/spawn.js';
 import type { InstallStrategy } from '../workspace/deps.js';
 import { note, printJson, printLines } from './output.js';
 import { parseCount } from './parse.js';
+import { createSpawnProgress } from './spawn-progress.js';
 
 export function register(program: Command): void {
   program
@@ -15,30 +16,53 @@ export function register(program: Command): void {
     .option('--base <ref>', 'branch, tag or commit the new branches start from', 'HEAD')
     .option('--install <strategy>', `how each instance gets node_modules: ${installStrategies.join(', ')} (default: from wt-coord.yaml, else auto)`)
     .option('--agent <agent>', 'the agent that will work in the instances: claude, codex, aider or a command')
-    .option('--json', 'print the created instances as JSON')
-    .addHelpText('after', '\nExamples:\n  wt-coord spawn 3\n  wt-coord spawn 2 --base release/1.2 --install copy')
+    .option('--json', 'print the created (and any rolled-back) instances as JSON')
+    .addHelpText(
+      'after',
+      `
+Dependencies (--install):
+  auto      main's node_modules matches the lockfile: clone it copy-on-write where the filesystem
+            can (btrfs, XFS, APFS), else copy it; otherwise install with the lockfile's manager
+  clone     copy-on-write clone of main's node_modules (fails where the filesystem cannot)
+  copy      full copy of main's node_modules
+  hardlink  hard-link tree of main's node_modules: fastest, least disk, BUT an in-place edit of a
+            file inside node_modules reaches every instance and main (installs and removals do not)
+  install   npm ci / pnpm / yarn / bun install in each instance
+  none      no node_modules
+
+Examples:
+  wt-coord spawn 3
+  wt-coord spawn 2 --base release/1.2 --install copy
+  wt-coord spawn 1 --json`,
+    )
     .action(async (countText: string, options: { base: string; install?: string; agent?: string; json?: boolean }) => {
       const repo = await openRepo();
-      const count = parseCount(countText, repo.config.max_instances);
+      const count = parseCount(countText, repo.config.max_instances, 'instance count');
       if (options.install && !(installStrategies as readonly string[]).includes(options.install)) {
         throw new UsageError(`unknown --install strategy "${options.install}"`, `use one of: ${installStrategies.join(', ')}`);
       }
-      const tty = process.stderr.isTTY && !options.json;
+      const progress = process.stderr.isTTY && !options.json ? createSpawnProgress(process.stderr) : null;
       const result = await spawnInstances(repo, {
         count,
         base: options.base,
         install: options.install as InstallStrategy | undefined,
         agent: options.agent ?? null,
-        onStep: tty ? (instance, step) => note(`  ${instance}: ${step}`) : undefined,
-      });
-      if (options.json) printJson({ created: result.created, failed: result.failed.map((f) => ({ name: f.name, error: f.error.message })), dependencies: result.dependencyPlan });
-      else {
-        if (result.dependencyPlan.strategy !== 'no-package-json') note(`dependencies: ${result.dependencyPlan.strategy} (${result.dependencyPlan.reason})`);
+        onEvent: progress?.onEvent,
+      }).finally(() => progress?.stop());
+      if (options.json) {
+        printJson({
+          created: result.created,
+          failed: result.failed.map((f) => ({ name: f.name, step: f.step, error: f.error.message })),
+          dependencies: result.dependencyPlan,
+        });
+      } else {
+        if (!progress && result.dependencyPlan.strategy !== 'no-package-json') note(`dependencies: ${result.dependencyPlan.strategy} (${result.dependencyPlan.reason})`);
         printLines(...result.created.map((i) => `created ${i.name}: ${i.worktree} on ${i.branch}`));
       }
       if (result.failed.length > 0) {
         const first = result.failed[0]!;
-        throw new WtError(`${result.failed.length} instance(s) failed and were rolled back; ${first.error.message}`, first.error.hint, ExitCode.failure);
+        const others = result.created.length > 0 ? `; ${result.created.map((i) => i.name).join(', ')} ready` : '';
+        throw new WtError(`${first.error.message} (rolled back ${result.failed.map((f) => f.name).join(', ')}${others})`, first.error.hint, ExitCode.failure);
       }
     });
 }

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--keep-branch', 'keep the branches (their commits stay reachable)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--purge', 'with --all: also delete the memory bank and the coordination history')
-    .option('--json', 'print the plan as JSON')
+    .option('--json', 'print the plan (what was or would be removed) as JSON')
     .addHelpText('after', '\nExamples:\n  wt-coord teardown 2\n  wt-coord teardown --all --dry-run\n  wt-coord teardown --all --force --purge')
     .action(async (refs: string[], flags: { all?: boolean; force?: boolean; keepBranch?: boolean; dryRun?: boolean; purge?: boolean; json?: boolean }) => {
       if (flags.purge && !flags.all) throw new UsageError('--purge deletes shared history and goes only with --all', 'wt-coord teardown --all --purge');
@@ -32,6 +32,10 @@ export function register(program: Command): void {
       }
       await executeTeardown(repo, plan, options);
       if (flags.json) return printJson(plan);
-      printLines(...plan.instances.map((i) => `removed ${i.name}${i.deleteBranch ? ` and branch ${i.branch}` : i.branchExists ? ` (branch ${i.branch} kept)` : ''}`));
+      if (plan.instances.length === 0) printLines('no instances to tear down');
+      printLines(
+        ...plan.instances.map((i) => `removed ${i.name}${i.deleteBranch ? ` and branch ${i.branch}` : i.branchExists ? ` (branch ${i.branch} kept)` : ''}${i.folderExists ? '' : ' (its folder was already gone)'}`),
+        ...plan.purge.map((p) => `deleted ${p}`),
+      );
     });
 }

@@ -29,9 +29,9 @@ async function mkdirIfMissing(dir: string, result: InitResult): Promise<void> {
   (made ? result.created : result.kept).push(dir);
 }
 
-export async function initWorkspace(repo: RepoContext): Promise<InitResult> {
+export async function initWorkspace(repo: RepoContext, { writeConfig = true } = {}): Promise<InitResult> {
   const result: InitResult = { created: [], kept: [] };
-  await copyIfMissing(path.join(TEMPLATES_DIR, 'wt-coord.yaml'), path.join(repo.mainWorktree, CONFIG_FILE), result);
+  if (writeConfig) await copyIfMissing(path.join(TEMPLATES_DIR, 'wt-coord.yaml'), path.join(repo.mainWorktree, CONFIG_FILE), result);
   await mkdirIfMissing(repo.memoryBankDir, result);
   for (const file of MEMORY_BANK_FILES) {
     await copyIfMissing(path.join(TEMPLATES_DIR, 'memory-bank', file), path.join(repo.memoryBankDir, file), result);
@@ -43,8 +43,10 @@ export async function initWorkspace(repo: RepoContext): Promise<InitResult> {
   return result;
 }
 
-/** Commands other than init call this: they create the shared folders on first use, silently. */
+/**
+ * Spawn calls this: the shared folders are made on first use, silently. The config file is not:
+ * it is the user's to create (`wt-coord init`), and an unasked-for file would show in `git status`.
+ */
 export async function ensureInitialized(repo: RepoContext): Promise<void> {
-  const exists = await fs.stat(repo.coordDir).then(() => true, () => false);
-  if (!exists) await initWorkspace(repo);
+  await initWorkspace(repo, { writeConfig: false });
 }

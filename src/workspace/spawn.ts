@@ -1,5 +1,6 @@
-// `wt-coord spawn <n>`: one isolated worktree per instance. Spawns are serialized by a spawn lock;
-// a failing step rolls back only its own instance (worktree, branch, registration).
+// `wt-coord spawn <n>`: one isolated worktree per instance. Everything is checked before anything
+// is written; spawns are serialized by a spawn lock; a failing step rolls back only its own
+// instance (worktree, branch, registration) and the others stay usable.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -7,7 +8,7 @@ import { WtError } from '../errors.js';
 import { branchExists, git, gitMaybe, resolveCommit } from '../git.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
 import '../coord/views.js';
-import { transact } from '../store/store.js';
+import { readDoc, transact } from '../store/store.js';
 import { withLock } from '../store/lock.js';
 import { INSTANCE_KIT_DIR } from '../coord/views.js';
 import { planDependencies, materializeDependencies, type DependencyPlan, type InstallStrategy, type MaterializeMethod } from './deps.js';
@@ -17,6 +18,7 @@ import { writeInstanceKit } from './kit.js';
 import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
+import { installAgentIntegration, type AgentIntegration } from '../agents/install.js';
 
 export const MEMORY_LINK = 'memory-bank-shared';
 export const COORD_LINK = '.claude-coordination-shared';
@@ -24,12 +26,22 @@ export const COORD_LINK = '.claude-coordination-shared';
 /** Everything spawn writes into a worktree, kept out of `git status` through info/exclude. */
 export const GENERATED_PATHS = [`/${MEMORY_LINK}`, `/${COORD_LINK}`, `/${INSTANCE_KIT_DIR}/`];
 
+/** The steps of one instance, in order: the progress display and error messages name them. */
+export const SPAWN_STEPS = ['worktree', 'links', 'worktreeinclude', 'dependencies', 'kit', 'agent', 'setup', 'register'] as const;
+export type SpawnStep = (typeof SPAWN_STEPS)[number];
+
+export type SpawnEvent =
+  | { kind: 'plan'; instances: string[]; dependencies: DependencyPlan }
+  | { kind: 'step'; instance: string; step: SpawnStep }
+  | { kind: 'done'; instance: string }
+  | { kind: 'failed'; instance: string; step: SpawnStep | null; message: string };
+
 export interface SpawnOptions {
   count: number;
   base?: string;
   install?: InstallStrategy;
   agent?: string | null;
-  onStep?: (instance: string, step: string) => void;
+  onEvent?: (event: SpawnEvent) => void;
 }
 
 export interface SpawnedInstance {
@@ -37,7 +49,11 @@ export interface SpawnedInstance {
   name: string;
   branch: string;
   worktree: string;
+  base_commit: string;
   dependencies: MaterializeMethod;
+  setup_log: string;
+  /** Guidance, hooks and MCP registration written for the instance's agent (src/agents/install.ts). */
+  agent: AgentIntegration;
 }
 
 export function worktreePathFor(repo: RepoContext, id: number): string {
@@ -52,6 +68,8 @@ export function setupLogPath(repo: RepoContext, id: number): string {
   return path.join(repo.coordDir, 'logs', `${instanceName(id)}-setup.log`);
 }
 
+const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
+
 /** Next numbers: after the highest registered instance and any branch kept from an earlier one. */
 async function nextIds(repo: RepoContext, registered: Instance[], count: number): Promise<number[]> {
   const branches = (await gitMaybe(repo.mainWorktree, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${repo.config.branch_prefix}*`])) ?? '';
@@ -60,7 +78,20 @@ async function nextIds(repo: RepoContext, registered: Instance[], count: number)
   return Array.from({ length: count }, (_, k) => highest + 1 + k);
 }
 
-async function validateSpawn(repo: RepoContext, options: SpawnOptions, registered: Instance[]): Promise<{ ids: number[]; baseCommit: string; baseRef: string }> {
+/** The branch HEAD names, so teardown can later ask "is this merged into main?", not into a bare commit. */
+async function nameOfBase(repo: RepoContext, ref: string): Promise<string> {
+  if (ref !== 'HEAD') return ref;
+  return (await gitMaybe(repo.mainWorktree, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || 'HEAD';
+}
+
+interface ValidatedSpawn {
+  ids: number[];
+  baseCommit: string;
+  baseRef: string;
+}
+
+/** Every check spawn makes before it writes anything: a refusal leaves the repository as it was. */
+async function validateSpawn(repo: RepoContext, options: SpawnOptions, registered: Instance[]): Promise<ValidatedSpawn> {
   const max = repo.config.max_instances;
   if (registered.length + options.count > max) {
     throw new WtError(`spawning ${options.count} would make ${registered.length + options.count} instances, over max_instances (${max})`, 'spawn fewer, tear some down, or raise max_instances in wt-coord.yaml');
@@ -68,23 +99,34 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   if (!(await hasCommits(repo.mainWorktree))) {
     throw new WtError('the repository has no commits: a worktree needs a commit to start from', 'make a first commit (git commit --allow-empty -m "initial commit") and spawn again');
   }
-  const baseRef = options.base ?? 'HEAD';
-  const baseCommit = await resolveCommit(repo.mainWorktree, baseRef);
-  if (!baseCommit) throw new WtError(`--base ${baseRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (git branch -a lists branches)');
+  const givenRef = options.base ?? 'HEAD';
+  const baseCommit = await resolveCommit(repo.mainWorktree, givenRef);
+  if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (git branch -a lists branches)');
+  // A path spawn generates that the base tracks would be overwritten: refuse instead.
+  const tracked = (await gitMaybe(repo.mainWorktree, ['ls-tree', '--name-only', baseCommit, '--', MEMORY_LINK, COORD_LINK, INSTANCE_KIT_DIR])) ?? '';
+  const clash = tracked.split('\n').filter(Boolean);
+  if (clash.length > 0) {
+    throw new WtError(`the base commit tracks ${clash.join(', ')}, which spawn would overwrite in every instance`, `rename or untrack it (git rm -r --cached ${clash[0]}) and commit`);
+  }
   const ids = await nextIds(repo, registered, options.count);
   for (const id of ids) {
     const folder = worktreePathFor(repo, id);
-    if (await fs.lstat(folder).then(() => true, () => false)) {
-      throw new WtError(`target folder ${folder} already exists`, 'move or remove it, or set instances_dir in wt-coord.yaml');
-    }
+    if (await exists(folder)) throw new WtError(`target folder ${folder} already exists`, 'move or remove it, or set instances_dir in wt-coord.yaml');
     if (await branchExists(repo.mainWorktree, branchFor(repo, id))) {
       throw new WtError(`branch ${branchFor(repo, id)} already exists`, `delete it (git branch -D ${branchFor(repo, id)}) or rename it`);
     }
   }
-  return { ids, baseCommit, baseRef };
+  const parent = await fs.stat(repo.instancesParent).catch(() => null);
+  if (!parent?.isDirectory()) throw new WtError(`instances_dir ${repo.instancesParent} is not a folder`, 'create it, or set instances_dir in wt-coord.yaml');
+  return { ids, baseCommit, baseRef: await nameOfBase(repo, givenRef) };
 }
 
-class StepError extends WtError {}
+/** A failure inside one instance's step: the message names the instance and the step. */
+class StepError extends WtError {
+  constructor(readonly step: SpawnStep, message: string, hint?: string) {
+    super(message, hint);
+  }
+}
 
 // `git worktree add` for several instances at once contends for git's own locks: one at a time.
 let gitChain: Promise<unknown> = Promise.resolve();
@@ -94,23 +136,20 @@ function serializeGit<T>(fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function runStep<T>(instance: string, step: string, onStep: SpawnOptions['onStep'], fn: () => Promise<T>): Promise<T> {
-  onStep?.(instance, step);
-  try {
-    return await fn();
-  } catch (error) {
-    const detail = error instanceof WtError ? error.message : (error as Error).message.split('\n').slice(0, 3).join(' | ');
-    throw new StepError(`${instance}: step "${step}" failed: ${detail}`, error instanceof WtError ? error.hint : undefined);
-  }
-}
-
-async function runSetupCommands(repo: RepoContext, id: number, worktree: string, log: (text: string) => Promise<void>): Promise<void> {
+async function runSetupCommands(repo: RepoContext, instance: Instance, log: (text: string) => Promise<void>): Promise<void> {
   for (const command of repo.config.setup) {
-    const result = await execa(command, { cwd: worktree, shell: true, all: true, reject: false, env: { WT_COORD_INSTANCE: String(id) } });
-    await log(`$ ${command}\n${result.all ?? ''}\n(exit ${result.exitCode})\n`);
+    const result = await execa(command, {
+      cwd: instance.worktree,
+      shell: true,
+      all: true,
+      reject: false,
+      stdin: 'ignore',
+      env: { WT_COORD_INSTANCE: String(instance.id), WT_COORD_INSTANCE_NAME: instance.name, WT_COORD_WORKTREE: instance.worktree },
+    });
+    await log(`$ ${command}\n${result.all ?? ''}\n(exit ${result.exitCode ?? result.signal})\n`);
     if (result.exitCode !== 0) {
       const tail = (result.all ?? '').trim().split('\n').slice(-3).join(' | ');
-      throw new WtError(`setup command \`${command}\` exited ${result.exitCode}: ${tail || '(no output)'}`, `see ${setupLogPath(repo, id)}`);
+      throw new WtError(`\`${command}\` exited ${result.exitCode ?? result.signal}: ${tail || '(no output)'}`, `full output in ${setupLogPath(repo, instance.id)}`);
     }
   }
 }
@@ -128,10 +167,20 @@ async function rollback(repo: RepoContext, instance: Instance): Promise<void> {
 }
 
 async function createInstance(repo: RepoContext, instance: Instance, plan: DependencyPlan, options: SpawnOptions): Promise<SpawnedInstance> {
-  const step = <T>(name: string, fn: () => Promise<T>) => runStep(instance.name, name, options.onStep, fn);
   const logFile = setupLogPath(repo, instance.id);
+  await fs.writeFile(logFile, `# ${instance.name} spawned ${instance.created_at} from ${instance.base_ref} (${instance.base_commit})\n`);
   const log = (text: string) => fs.appendFile(logFile, text);
-  await step('worktree', () => serializeGit(() => git(repo.mainWorktree, ['worktree', 'add', '-b', instance.branch, instance.worktree, instance.base_commit])));
+  const step = async <T>(name: SpawnStep, fn: () => Promise<T>): Promise<T> => {
+    options.onEvent?.({ kind: 'step', instance: instance.name, step: name });
+    try {
+      return await fn();
+    } catch (error) {
+      const detail = error instanceof WtError ? error.message : (error as Error).message.split('\n').slice(0, 3).join(' | ');
+      await log(`step ${name} failed: ${(error as Error).message}\n`).catch(() => undefined);
+      throw new StepError(name, `${instance.name}: step "${name}" failed: ${detail}`, error instanceof WtError ? error.hint : `see ${logFile}`);
+    }
+  };
+  await step('worktree', () => serializeGit(() => git(repo.mainWorktree, ['worktree', 'add', '--quiet', '-b', instance.branch, instance.worktree, instance.base_commit])));
   await step('links', async () => {
     await fs.symlink(repo.memoryBankDir, path.join(instance.worktree, MEMORY_LINK));
     await fs.symlink(repo.coordDir, path.join(instance.worktree, COORD_LINK));
@@ -139,33 +188,41 @@ async function createInstance(repo: RepoContext, instance: Instance, plan: Depen
   await step('worktreeinclude', () => copyWorktreeIncludes(repo.mainWorktree, instance.worktree));
   const dependencies = await step('dependencies', () => materializeDependencies(plan, repo.mainWorktree, instance.worktree, log));
   await step('kit', () => writeInstanceKit(instance));
-  await step('setup', () => runSetupCommands(repo, instance.id, instance.worktree, log));
+  const agent = await step('agent', () => installAgentIntegration(repo, instance));
+  await step('setup', () => runSetupCommands(repo, instance, log));
   await step('register', () =>
     transact(repo.coordDir, async (tx) => {
       const doc = await tx.get(instancesDoc);
       const entry = doc.instances.find((i) => i.id === instance.id);
-      if (entry) entry.status = 'active';
+      if (!entry) throw new WtError(`${instance.name} vanished from the registry while it was being made (torn down by another command?)`);
+      entry.status = 'active';
       tx.set(instancesDoc, doc);
       tx.event({ type: 'instance.spawned', instance: instance.name, data: { branch: instance.branch, worktree: instance.worktree, dependencies } });
     }),
   );
-  return { id: instance.id, name: instance.name, branch: instance.branch, worktree: instance.worktree, dependencies };
+  options.onEvent?.({ kind: 'done', instance: instance.name });
+  return { id: instance.id, name: instance.name, branch: instance.branch, worktree: instance.worktree, base_commit: instance.base_commit, dependencies, setup_log: logFile, agent };
 }
 
 export interface SpawnResult {
   created: SpawnedInstance[];
-  failed: { name: string; error: WtError }[];
+  failed: { name: string; step: SpawnStep | null; error: WtError }[];
   dependencyPlan: DependencyPlan;
 }
 
 export async function spawnInstances(repo: RepoContext, options: SpawnOptions): Promise<SpawnResult> {
-  await ensureInitialized(repo);
+  // First without writing anything, so bad input changes nothing (not even `init`'s folders).
+  await validateSpawn(repo, options, (await readDoc(repo.coordDir, instancesDoc)).instances);
   await fs.mkdir(path.join(repo.coordDir, 'logs'), { recursive: true });
   // Two spawns at once would pick the same numbers: the whole spawn holds one lock.
   return withLock(path.join(repo.coordDir, 'spawn.lock'), async () => {
-    const registered = (await transact(repo.coordDir, async (tx) => (await tx.get(instancesDoc)).instances));
+    await ensureInitialized(repo);
+    const registered = (await readDoc(repo.coordDir, instancesDoc)).instances;
+    // Again under the lock: a spawn that ran while we waited took numbers and folders.
     const { ids, baseCommit, baseRef } = await validateSpawn(repo, options, registered);
-    const plan = await planDependencies(repo.mainWorktree, baseCommit, options.install ?? repo.config.install);
+    const plan = await planDependencies(repo.mainWorktree, baseCommit, options.install ?? repo.config.install, repo.instancesParent);
+    const names = ids.map(instanceName);
+    options.onEvent?.({ kind: 'plan', instances: names, dependencies: plan });
     const generated = [...GENERATED_PATHS];
     if (plan.strategy !== 'no-package-json' && plan.strategy !== 'none') generated.push('node_modules/');
     await ensureExcluded(repo.commonDir, generated);
@@ -188,23 +245,29 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
       assigned_tasks: [],
       last_seen: null,
     }));
-    // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` can show.
+    // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
     await transact(repo.coordDir, async (tx) => {
       const doc = await tx.get(instancesDoc);
       tx.set(instancesDoc, { ...doc, instances: [...doc.instances, ...instances] });
     });
+    // All instances in parallel: copies and installs overlap; only `git worktree add` takes turns.
     const settled = await Promise.allSettled(instances.map((instance) => createInstance(repo, instance, plan, options)));
     const result: SpawnResult = { created: [], failed: [], dependencyPlan: plan };
     for (const [index, outcome] of settled.entries()) {
       const instance = instances[index]!;
-      if (outcome.status === 'fulfilled') result.created.push(outcome.value);
-      else {
-        await rollback(repo, instance);
-        const error = outcome.reason instanceof WtError ? outcome.reason : new WtError(String((outcome.reason as Error)?.message ?? outcome.reason));
-        result.failed.push({ name: instance.name, error });
+      if (outcome.status === 'fulfilled') {
+        result.created.push(outcome.value);
+        continue;
       }
+      const reason = outcome.reason as Error;
+      const error = reason instanceof WtError ? reason : new WtError(`${instance.name}: ${String(reason?.message ?? reason)}`);
+      const step = reason instanceof StepError ? reason.step : null;
+      options.onEvent?.({ kind: 'failed', instance: instance.name, step, message: error.message });
+      await rollback(repo, instance);
+      result.failed.push({ name: instance.name, step, error });
     }
-    if (result.created.length > 0) await setMemoryBankReadOnly(repo.memoryBankDir, true);
+    const remaining = (await readDoc(repo.coordDir, instancesDoc)).instances.length;
+    if (remaining > 0) await setMemoryBankReadOnly(repo.memoryBankDir, true);
     return result;
   }, { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
 }

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, WtError } from '../errors.js';
-import { branchExists, dirtyFiles, gitMaybe, resolveCommit } from '../git.js';
+import { branchExists, dirtyFiles, git, gitMaybe, resolveCommit } from '../git.js';
+import { withLock } from '../store/lock.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
 import { readDoc, transact } from '../store/store.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
@@ -39,26 +40,42 @@ export interface TeardownPlan {
   purge: string[];
 }
 
-/** Where the instance's work would have been merged: the branch it started from, when it was one. */
+/** Where the instance's work would have been merged: the branch it started from, main's branch, the integration branch. */
 async function mergeTargets(repo: RepoContext, instance: Instance): Promise<string[]> {
-  const targets = new Set<string>();
-  const ref = instance.base_ref === 'HEAD' ? (await gitMaybe(repo.mainWorktree, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() : instance.base_ref;
-  if (ref && (await resolveCommit(repo.mainWorktree, ref))) targets.add(ref);
-  if (await branchExists(repo.mainWorktree, 'wt/integration')) targets.add('wt/integration');
-  if (targets.size === 0) targets.add(instance.base_commit);
-  return [...targets];
+  const candidates = [instance.base_ref, (await gitMaybe(repo.mainWorktree, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim(), 'wt/integration'];
+  const targets: string[] = [];
+  for (const ref of candidates) {
+    if (ref && ref !== 'HEAD' && !targets.includes(ref) && (await resolveCommit(repo.mainWorktree, ref))) targets.push(ref);
+  }
+  return targets.length > 0 ? targets : [instance.base_commit];
 }
 
+/**
+ * A squash merge leaves no trace `git cherry` sees. It is recognised when every file the branch
+ * changed has, in the target, exactly the branch's content. Read-only: nothing is written to git.
+ */
+async function targetHasBranchContent(repo: RepoContext, target: string, branch: string): Promise<boolean> {
+  const base = (await gitMaybe(repo.mainWorktree, ['merge-base', target, branch]))?.trim();
+  if (!base) return false;
+  const changed = ((await gitMaybe(repo.mainWorktree, ['diff', '--name-only', '-z', base, branch])) ?? '').split('\0').filter(Boolean);
+  if (changed.length === 0) return false; // only empty commits: nothing to find in the target, so keep them listed
+  return (await gitMaybe(repo.mainWorktree, ['diff', '--quiet', target, branch, '--', ...changed.map((f) => `:(literal)${f}`)])) !== null;
+}
+
+/** Commits on the branch that no merge target holds, as `<short sha> <subject>`. */
 async function unmergedCommits(repo: RepoContext, instance: Instance): Promise<string[]> {
   const targets = await mergeTargets(repo, instance);
-  const lists = await Promise.all(targets.map(async (target) => {
+  let fewest: string[] | null = null;
+  for (const target of targets) {
     // `git cherry` marks with + the commits whose change is not in target: merged, rebased and
     // cherry-picked work is recognised.
     const out = (await gitMaybe(repo.mainWorktree, ['cherry', '-v', target, instance.branch])) ?? '';
-    return out.split('\n').filter((l) => l.startsWith('+ ')).map((l) => l.slice(2, 10) + l.slice(42));
-  }));
-  // Work is safe when any target holds it.
-  return lists.reduce((a, b) => (a.length <= b.length ? a : b));
+    const missing = out.split('\n').filter((l) => l.startsWith('+ ')).map((l) => `${l.slice(2, 10)}${l.slice(42)}`);
+    if (missing.length > 0 && (await targetHasBranchContent(repo, target, instance.branch))) return [];
+    if (missing.length === 0) return [];
+    if (!fewest || missing.length < fewest.length) fewest = missing;
+  }
+  return fewest ?? [];
 }
 
 async function planInstance(repo: RepoContext, instance: Instance, options: TeardownOptions): Promise<InstancePlan> {
@@ -88,8 +105,13 @@ export async function planTeardown(repo: RepoContext, options: TeardownOptions):
   }
   const chosen = options.all ? instances : instances.filter((i) => options.ids.includes(i.id));
   const plans = await Promise.all(chosen.map((i) => planInstance(repo, i, options)));
-  const purge = options.purge ? [repo.memoryBankDir, repo.coordDir] : [];
-  return { instances: plans, purge };
+  return { instances: plans, purge: options.purge ? await purgeTargets(repo) : [] };
+}
+
+/** What --purge deletes: the coordination folder, and the memory bank unless git tracks it (tracked files are the user's). */
+async function purgeTargets(repo: RepoContext): Promise<string[]> {
+  const tracked = ((await gitMaybe(repo.mainWorktree, ['ls-files', '--', repo.memoryBankDir])) ?? '').trim();
+  return tracked ? [repo.coordDir] : [repo.memoryBankDir, repo.coordDir];
 }
 
 export function describeLoss(plan: InstancePlan): string[] {
@@ -105,23 +127,56 @@ function deleteInBackground(folder: string): void {
   child.unref();
 }
 
+const ASIDE_MARK = '.wt-coord-deleting-';
+
+/** Renaming is instant, and frees the folder name and git's record at once; the files go later. */
 async function moveAside(folder: string): Promise<string> {
-  const aside = path.join(path.dirname(folder), `.${path.basename(folder)}.wt-coord-deleting-${randomBytes(4).toString('hex')}`);
+  const aside = path.join(path.dirname(folder), `.${path.basename(folder)}${ASIDE_MARK}${randomBytes(4).toString('hex')}`);
   await fs.rename(folder, aside);
   return aside;
 }
 
-export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, options: TeardownOptions): Promise<void> {
+/** Folders moved aside by an earlier teardown whose background delete never finished (a reboot, a kill). */
+async function sweepLeftovers(repo: RepoContext): Promise<void> {
+  const prefix = `.${repo.repoName}-`;
+  const entries = await fs.readdir(repo.instancesParent).catch(() => [] as string[]);
+  for (const name of entries) {
+    if (!name.startsWith(prefix) || !name.includes(ASIDE_MARK)) continue;
+    const full = path.join(repo.instancesParent, name);
+    const age = await fs.stat(full).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 10 * 60_000) deleteInBackground(full);
+  }
+}
+
+/** Refuses before anything is touched when work would be lost and --force was not given. */
+export function assertNothingLost(plan: TeardownPlan, options: TeardownOptions): void {
   const losses = plan.instances.flatMap(describeLoss);
   if (losses.length > 0 && !options.force) {
     throw new WtError(`teardown would lose work: ${losses.join(' / ')}`, 'commit and merge it, or pass --force to discard it (--keep-branch keeps the commits)', ExitCode.wouldLoseWork);
   }
+}
+
+export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, options: TeardownOptions): Promise<void> {
+  assertNothingLost(plan, options);
+  // Under the spawn lock: an instance being created is not removed from under its spawn.
+  const remaining = plan.instances.length === 0
+    ? await gitMaybe(repo.mainWorktree, ['worktree', 'prune']).then(() => 0)
+    : await withLock(path.join(repo.coordDir, 'spawn.lock'), () => removeInstances(repo, plan), { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
+  if (remaining === 0 && plan.purge.length > 0) {
+    for (const dir of plan.purge) await fs.rm(dir, { recursive: true, force: true });
+  }
+  await sweepLeftovers(repo);
+}
+
+/** Returns how many instances are left. */
+async function removeInstances(repo: RepoContext, plan: TeardownPlan): Promise<number> {
   for (const item of plan.instances) {
     if (item.folderExists) deleteInBackground(await moveAside(item.worktree));
   }
+  // Forgets the worktrees just moved aside, and any folder someone deleted by hand.
   await gitMaybe(repo.mainWorktree, ['worktree', 'prune']);
   for (const item of plan.instances) {
-    if (item.deleteBranch) await gitMaybe(repo.mainWorktree, ['branch', '-D', item.branch]);
+    if (item.deleteBranch) await git(repo.mainWorktree, ['branch', '-D', item.branch], `the worktree of ${item.name} may still be registered: see git worktree list`);
   }
   const removed = new Set(plan.instances.map((i) => i.id));
   const remaining = await transact(repo.coordDir, async (tx) => {
@@ -133,9 +188,7 @@ export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, opt
   });
   await onInstancesRemoved(repo, [...removed]);
   if (remaining === 0) await setMemoryBankReadOnly(repo.memoryBankDir, false);
-  if (remaining === 0 && plan.purge.length > 0) {
-    for (const dir of plan.purge) await fs.rm(dir, { recursive: true, force: true });
-  }
+  return remaining;
 }
 
 type RemovalHook = (repo: RepoContext, ids: number[]) => Promise<void>;
