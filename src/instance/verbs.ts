@@ -25,6 +25,9 @@ export const verbs: Record<string, VerbSpec> = {
   'update-memory': { usage: 'update-memory "<discovery>" [--category c] [--files a,b] [--task id] [--json]', summary: 'queue a discovery for the shared memory bank (no text: read stdin); prints its id', load: () => import('./verbs/update-memory.js') },
   recall: { usage: 'recall <words> [--category c] [--limit n] [--json]', summary: 'earlier discoveries (solutions, blockers, ...) that mention the words', readOnly: true, load: () => import('./verbs/recall.js') },
   memory: { usage: 'memory [--json] [--peek]', summary: 'what changed in the memory bank since you last looked', readOnly: true, load: () => import('./verbs/memory.js') },
+  'update-memory': { usage: 'update-memory "<discovery>" [--category c] [--files a,b] [--task id] [--json]', summary: 'queue a discovery for the shared memory bank (no text: read stdin); prints its id', load: () => import('./verbs/update-memory.js') },
+  recall: { usage: 'recall <words> [--category c] [--limit n] [--json]', summary: 'earlier discoveries (solutions, blockers, ...) that mention the words', readOnly: true, load: () => import('./verbs/recall.js') },
+  memory: { usage: 'memory [--json] [--peek]', summary: 'what changed in the memory bank since you last looked', readOnly: true, load: () => import('./verbs/memory.js') },
 };
 
 export function usageText(): string {
