@@ -13,8 +13,13 @@ import { register as registerStart } from './commands/start.js';
 import { register as registerAttach } from './commands/attach.js';
 import { register as registerStop } from './commands/stop.js';
 import { register as registerLogs } from './commands/logs.js';
+import { register as registerCheckpoint } from './commands/checkpoint.js';
+import { register as registerRestore } from './commands/restore.js';
+import { register as registerIntegrate } from './commands/integrate.js';
+import { register as registerRun } from './commands/run.js';
 import { register as registerMergeMemory } from './commands/merge-memory.js';
 import { register as registerMemory } from './commands/memory.js';
+import { register as registerMcp } from './commands/mcp.js';
 
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
@@ -24,9 +29,10 @@ const program = new Command('wt-coord')
   .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' (see wt-coord --help)\n') });
 
 for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
-for (const register of [registerStart, registerAttach, registerStop, registerLogs]) register(program); // orchestration
+for (const register of [registerStart, registerAttach, registerStop, registerLogs, registerCheckpoint, registerRestore, registerIntegrate, registerRun]) register(program); // orchestration
 for (const register of [registerMergeMemory, registerMemory]) register(program); // shared memory
 for (const register of [registerTask, registerPlan, registerDoctor]) register(program); // tasks
+registerMcp(program); // agent integration
 for (const command of program.commands) command.exitOverride();
 
 try {

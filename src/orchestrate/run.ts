@@ -1,0 +1,246 @@
+// `wt-coord run "<goal>" -w <n>` (seed 001's Option C): validate everything first, then init, write
+// the goal to master-plan.md, import the tasks (or let instance 1 plan them), spawn, start the
+// agents and supervise until the queue is done or stuck; finish with a report built from results/.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UsageError, WtError } from '../errors.js';
+import { instancesDoc } from '../coord/instances.js';
+import { addTask, addTasks, cancelTask, listTasks, requeueTask, summarize, type TaskInput } from '../coord/queue.js';
+import { tasksDoc, type Task } from '../coord/tasks.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { readDoc, transact } from '../store/store.js';
+import { ensureInitialized } from '../workspace/init.js';
+import { hasCommits, type RepoContext } from '../workspace/repo.js';
+import { spawnInstances } from '../workspace/spawn.js';
+import { shellQuote } from '../workspace/kit.js';
+import { resolveAgentCommand } from '../agents/agent-command.js';
+import { DEFAULT_AGENT, listAgentStatuses, startAgents, stopAgents, type AgentStatus } from '../agents/launcher.js';
+import { tmuxAvailable } from '../agents/tmux.js';
+import { collectReport, renderReport, type RunReport } from './report.js';
+import { planningTaskInput, readAndCheckTaskFile, tasksFromPlanResult } from './task-plan.js';
+
+export const MAX_GOAL = 4_000;
+
+export interface RunOptions {
+  goal: string;
+  workers: number;
+  tasksFile?: string;
+  agent?: string;
+  taskTimeoutMs?: number;
+  maxRestarts: number;
+  base?: string;
+  noTmux?: boolean;
+  pollMs?: number;
+  /** Where a relative agent or tasks path is resolved. */
+  cwd: string;
+  onLine: (line: string) => void;
+}
+
+/** "90s", "30m", "1.5h", or a plain number of minutes. */
+export function parseDuration(text: string, what = '--task-timeout'): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!match || Number(match[1]) <= 0) throw new UsageError(`${what} "${text}" is not a duration`, 'use e.g. 90s, 30m or 2h (a plain number means minutes)');
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'm') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+interface ValidatedRun {
+  agentSpec: string;
+  inputs: TaskInput[] | null;
+}
+
+/** Every check that can fail, before anything is created, spawned or started. */
+export async function validateRun(repo: RepoContext, options: RunOptions): Promise<ValidatedRun> {
+  const goal = options.goal.trim();
+  if (!goal) throw new UsageError('the goal is empty', 'wt-coord run "what the agents should achieve" -w 3');
+  if (goal.length > MAX_GOAL) throw new UsageError(`the goal is ${goal.length} characters, over the limit of ${MAX_GOAL}`, 'state the goal briefly; put details in the memory bank (requirements.md)');
+  if (!(await hasCommits(repo.mainWorktree))) throw new WtError('the repository has no commits: instances start from a commit', 'make a first commit (git commit --allow-empty -m "initial commit") and run again');
+  const { instances } = await readDoc(repo.coordDir, instancesDoc);
+  if (instances.length + options.workers > repo.config.max_instances) {
+    throw new WtError(`-w ${options.workers} would make ${instances.length + options.workers} instances, over max_instances (${repo.config.max_instances})`, 'use fewer workers, tear some instances down, or raise max_instances in wt-coord.yaml');
+  }
+  const command = resolveAgentCommand(options.agent ?? DEFAULT_AGENT, options.cwd);
+  // Recorded on each instance with the program's absolute path, so `wt-coord start` later finds it from anywhere.
+  const agentSpec = [command.argv[0]!, ...command.argv.slice(1)].map((w) => (/^[A-Za-z0-9_./=:@%+-]+$/.test(w) ? w : shellQuote(w))).join(' ');
+  const existing = (await readDoc(repo.coordDir, tasksDoc)).tasks;
+  const inputs = options.tasksFile ? await readAndCheckTaskFile(path.resolve(options.cwd, options.tasksFile), existing) : null;
+  return { agentSpec, inputs };
+}
+
+async function writeMasterPlan(repo: RepoContext, goal: string, workers: number): Promise<string> {
+  const file = path.join(repo.coordDir, 'master-plan.md');
+  const previous = await fs.readFile(file, 'utf8').catch(() => null);
+  const section = `## Goal (wt-coord run, ${new Date().toISOString()}, ${workers} instance${workers === 1 ? '' : 's'})\n\n${goal}\n`;
+  await writeFileAtomic(file, previous ? `${previous.trimEnd()}\n\n${section}` : `# Master plan\n\n${section}`);
+  return file;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Supervision {
+  outcome: RunReport['outcome'];
+  why: string;
+  interventions: string[];
+}
+
+function progressLine(elapsedMs: number, tasks: Task[], statuses: AgentStatus[]): string {
+  const s = summarize(tasks);
+  const working = tasks.filter((t) => t.status === 'claimed').map((t) => `${t.claimed_by} ${t.id}`);
+  const agents = statuses.filter((a) => a.state === 'running').length;
+  return `[${String(Math.round(elapsedMs / 1000)).padStart(4)}s] ${s.done}/${s.total} done, ${s.claimed} working${working.length ? ` (${working.join(', ')})` : ''}, ${s.ready} ready, ${s.waiting} waiting, ${s.failed} failed; ${agents} agent${agents === 1 ? '' : 's'} running`;
+}
+
+/**
+ * Watches the queue and the agents until every task is finished or nothing can move. An agent that
+ * exited while holding a task is restarted (it gets its task back) up to maxRestarts times; after
+ * that its task goes back to the queue for another instance. A task claimed longer than the task
+ * timeout is requeued (cancelled after max_attempts timeouts).
+ */
+async function supervise(repo: RepoContext, ids: number[], options: RunOptions, agentSpec: string, until?: (tasks: Task[]) => string | null): Promise<Supervision> {
+  const interventions: string[] = [];
+  const restarts = new Map<number, number>();
+  const timeouts = new Map<string, number>();
+  const started = Date.now();
+  let lastLine = '';
+  const note = (line: string) => {
+    interventions.push(line);
+    options.onLine(line);
+  };
+  const restart = async (status: AgentStatus, why: string): Promise<boolean> => {
+    const used = restarts.get(status.instance) ?? 0;
+    if (used >= options.maxRestarts) return false;
+    restarts.set(status.instance, used + 1);
+    await startAgents(repo, [status.instance], { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+    note(`${status.name}'s agent ${why}: restarted (${used + 1}/${options.maxRestarts})`);
+    return true;
+  };
+  for (;;) {
+    const tasks = await listTasks(repo.coordDir);
+    const statuses = await listAgentStatuses(repo, ids);
+    const line = progressLine(Date.now() - started, tasks, statuses);
+    if (line.slice(8) !== lastLine.slice(8)) options.onLine(line);
+    lastLine = line;
+    const stop = until?.(tasks);
+    if (stop) return { outcome: 'done', why: stop, interventions };
+    const s = summarize(tasks);
+    if (s.available === 0 && s.claimed === 0) return { outcome: 'done', why: s.total ? `every task is finished (${s.done} done, ${s.failed} failed, ${s.cancelled} cancelled)` : 'the queue is empty', interventions };
+
+    for (const status of statuses) {
+      if (status.state === 'running' || status.state === 'stopped') continue;
+      const held = tasks.filter((t) => t.status === 'claimed' && t.claimed_by === status.name);
+      const how = status.exit_code !== null ? `exited with code ${status.exit_code}` : 'died';
+      if (held.length) {
+        if (await restart(status, `${how} while holding ${held.map((t) => t.id).join(', ')}`)) continue;
+        for (const t of held) {
+          await requeueTask(repo.coordDir, t.id).catch(() => undefined);
+          note(`${status.name}'s agent ${how} holding ${t.id} and has no restarts left: ${t.id} is back in the queue for another instance`);
+        }
+        await stopAgents(repo, [status.instance]).catch(() => undefined); // recorded as stopped: not restarted again
+      } else if (s.ready > 0 && (await restart(status, `${how} while ${s.ready} task(s) are ready`))) {
+        continue;
+      }
+    }
+
+    if (options.taskTimeoutMs) {
+      for (const t of tasks.filter((x) => x.status === 'claimed' && x.claimed_at)) {
+        if (Date.now() - Date.parse(t.claimed_at!) < options.taskTimeoutMs) continue;
+        const n = (timeouts.get(t.id) ?? 0) + 1;
+        timeouts.set(t.id, n);
+        if (n >= repo.config.max_attempts) {
+          await cancelTask(repo.coordDir, t.id).catch(() => undefined);
+          note(`${t.id} timed out ${n} times (last held by ${t.claimed_by}): cancelled`);
+        } else {
+          await requeueTask(repo.coordDir, t.id).catch(() => undefined);
+          note(`${t.id} held by ${t.claimed_by} for over ${Math.round(options.taskTimeoutMs / 1000)}s: timed out, back in the queue (${n}/${repo.config.max_attempts})`);
+        }
+      }
+    }
+
+    const now = await listAgentStatuses(repo, ids);
+    const fresh = summarize(await listTasks(repo.coordDir));
+    if (fresh.available > 0 && fresh.ready === 0 && fresh.claimed === 0) {
+      return { outcome: 'stuck', why: `${fresh.available} task(s) wait on failed or cancelled tasks and can never start`, interventions };
+    }
+    if ((fresh.available > 0 || fresh.claimed > 0) && now.every((a) => a.state !== 'running')) {
+      const canRestart = now.some((a) => a.state !== 'stopped' && (restarts.get(a.instance) ?? 0) < options.maxRestarts);
+      if (!canRestart) return { outcome: 'stuck', why: `no agent is running and none can be restarted, with ${fresh.available + fresh.claimed} task(s) unfinished`, interventions };
+    }
+    await sleep(options.pollMs ?? 500);
+  }
+}
+
+export interface RunResult {
+  report: RunReport;
+  text: string;
+  reportFile: string;
+  instances: string[];
+  usedTmux: boolean;
+}
+
+export async function runGoal(repo: RepoContext, options: RunOptions): Promise<RunResult> {
+  const { agentSpec, inputs } = await validateRun(repo, options);
+  const startedAt = new Date().toISOString();
+  await ensureInitialized(repo);
+  const planFile = await writeMasterPlan(repo, options.goal.trim(), options.workers);
+  options.onLine(`goal written to ${planFile}`);
+  let planningTask: Task | null = null;
+  if (inputs) {
+    const added = await addTasks(repo.coordDir, inputs, undefined, path.basename(options.tasksFile!));
+    options.onLine(`imported ${added.length} tasks from ${options.tasksFile}`);
+  } else {
+    planningTask = await addTask(repo.coordDir, planningTaskInput(options.goal.trim(), 'instance 1'));
+    options.onLine(`no --tasks: ${planningTask.id} asks the first instance to plan the work`);
+  }
+  options.onLine(`spawning ${options.workers} instance(s)...`);
+  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec });
+  if (spawned.failed.length) {
+    const first = spawned.failed[0]!;
+    throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);
+  }
+  const ids = spawned.created.map((c) => c.id);
+  const names = spawned.created.map((c) => c.name);
+  for (const c of spawned.created) options.onLine(`  ${c.name}: ${c.worktree} on ${c.branch}`);
+  const usedTmux = !options.noTmux && tmuxAvailable();
+  if (!usedTmux) options.onLine('tmux not available: agents run as detached processes (wt-coord logs <k> -f follows one)');
+  const interventions: string[] = [];
+  let outcome: RunReport['outcome'] = 'done';
+  let why = '';
+  try {
+    const firstIds = planningTask ? [ids[0]!] : ids;
+    const { started } = await startAgents(repo, firstIds, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+    for (const a of started) options.onLine(`  started ${a.name}'s agent ${a.session ? `in tmux session ${a.session} (wt-coord attach ${a.instance})` : `as pid ${a.pid}`}`);
+    if (planningTask) {
+      const planId = planningTask.id;
+      const planned = await supervise(repo, firstIds, options, agentSpec, (tasks) => (tasks.find((t) => t.id === planId)?.status === 'done' ? 'planned' : null));
+      interventions.push(...planned.interventions);
+      const plan = (await listTasks(repo.coordDir)).find((t) => t.id === planId)!;
+      if (plan.status !== 'done') {
+        outcome = 'stuck';
+        why = `the planning task ${planId} did not finish (${plan.status}${plan.result ? `: ${plan.result}` : ''})`;
+      } else {
+        const plannedInputs = await tasksFromPlanResult(plan.result ?? '', await listTasks(repo.coordDir));
+        const added = await addTasks(repo.coordDir, plannedInputs, undefined, 'plan');
+        options.onLine(`${names[0]} planned ${added.length} tasks; starting the other agents`);
+        const still = await listAgentStatuses(repo, [ids[0]!]);
+        const rest = ids.slice(1).concat(still[0]?.state === 'running' ? [] : [ids[0]!]);
+        if (rest.length) await startAgents(repo, rest, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+      }
+    }
+    if (!why) {
+      const result = await supervise(repo, ids, options, agentSpec);
+      outcome = result.outcome;
+      why = result.why;
+      interventions.push(...result.interventions);
+    }
+  } finally {
+    // Agents still running (waiting on work that will not come) are stopped; their logs stay.
+    const running = (await listAgentStatuses(repo, ids)).filter((a) => a.state === 'running').map((a) => a.instance);
+    if (running.length) await stopAgents(repo, running).catch(() => undefined);
+  }
+  const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions });
+  const text = renderReport(report);
+  const reportFile = path.join(repo.coordDir, 'report.md');
+  await writeFileAtomic(reportFile, text);
+  await transact(repo.coordDir, async (tx) => tx.event({ type: 'run.finished', instance: 'leader', data: { outcome, why, report: reportFile } }));
+  return { report, text, reportFile, instances: names, usedTmux };
+}

@@ -1,0 +1,92 @@
+// Checking a task list before anything is spawned, and turning a planning task's result (a task
+// list in a fenced ```json or ```yaml block) into tasks for the queue.
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WtError } from '../errors.js';
+import { findCycle, type TaskInput } from '../coord/queue.js';
+import { formatTaskId, normalizeTaskId, taskNumber, type Task } from '../coord/tasks.js';
+import { readTaskFile } from '../coord/task-import.js';
+
+/**
+ * The same checks the import makes (ids, known dependencies, no cycle), without touching the queue,
+ * so `run` can refuse a bad list before it initializes or spawns anything.
+ */
+export function checkTaskGraph(inputs: TaskInput[], existing: Task[], source: string): void {
+  if (inputs.length === 0) throw new WtError(`${source} holds no tasks`, 'a task list is { "tasks": [ { "description": "..." } ] }');
+  const known = new Set(existing.map((t) => t.id));
+  let next = Math.max(0, ...existing.map((t) => taskNumber(t.id))) + 1;
+  const explicit = new Set(inputs.filter((i) => i.id !== undefined).map((i) => normalizeTaskId(String(i.id))));
+  const ids = inputs.map((input) => {
+    if (input.id !== undefined) return normalizeTaskId(String(input.id));
+    while (known.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
+    return formatTaskId(next++);
+  });
+  const edges = new Map<string, string[]>();
+  const all = new Set([...known, ...ids]);
+  inputs.forEach((input, index) => {
+    const deps = (input.dependencies ?? []).map((d) => normalizeTaskId(String(d)));
+    for (const dep of deps) if (!all.has(dep)) throw new WtError(`${source}: tasks[${index}] depends on ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
+    edges.set(ids[index]!, deps);
+  });
+  const cycle = findCycle(edges);
+  if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
+}
+
+export async function readAndCheckTaskFile(file: string, existing: Task[]): Promise<TaskInput[]> {
+  const inputs = await readTaskFile(file);
+  checkTaskGraph(inputs, existing, path.basename(file));
+  return inputs;
+}
+
+/** The task list in a planning result: the first fenced json/yaml block (or the whole text if it parses). */
+export async function tasksFromPlanResult(result: string, existing: Task[]): Promise<TaskInput[]> {
+  const block = /```(json|ya?ml)?[^\n]*\n([\s\S]*?)```/.exec(result);
+  const body = block ? block[2]! : result;
+  const kind = block?.[1]?.startsWith('y') ? 'yaml' : /^\s*[[{]/.test(body) ? 'json' : 'yaml';
+  const dir = await fs.mkdtemp(path.join(tmpdir(), 'wt-coord-plan-'));
+  const file = path.join(dir, `planned-tasks.${kind}`);
+  try {
+    await fs.writeFile(file, body);
+    const inputs = await readTaskFile(file).catch((error: Error) => {
+      throw new WtError(`the planning task's result holds no usable task list: ${error.message}`, 'the planner must complete with a fenced ```json block: { "tasks": [ { "id": "1", "description": "...", "dependencies": [] } ] }');
+    });
+    return renumber(inputs, existing);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The planner numbers its tasks from 1; the queue already holds the planning task: give them fresh ids. */
+function renumber(inputs: TaskInput[], existing: Task[]): TaskInput[] {
+  const start = Math.max(0, ...existing.map((t) => taskNumber(t.id))) + 1;
+  const map = new Map<string, string>();
+  inputs.forEach((input, index) => {
+    if (input.id !== undefined) map.set(normalizeTaskId(String(input.id)), formatTaskId(start + index));
+  });
+  const renumbered = inputs.map((input, index) => ({
+    ...input,
+    id: formatTaskId(start + index),
+    dependencies: (input.dependencies ?? []).map((d) => {
+      const id = normalizeTaskId(String(d));
+      const mapped = map.get(id);
+      if (!mapped) throw new WtError(`the planned tasks[${index}] depends on ${d}, which is not in the plan`, 'the planner must only name tasks of its own list as dependencies');
+      return mapped;
+    }),
+  }));
+  checkTaskGraph(renumbered, existing, 'the planned task list');
+  return renumbered;
+}
+
+export function planningTaskInput(goal: string, instanceName: string): TaskInput {
+  return {
+    description: `Plan the work for the goal: ${goal.length > 3_000 ? `${goal.slice(0, 3_000)}…` : goal}`,
+    priority: 0,
+    hints: [
+      `Only ${instanceName} (the leader) plans. Read the code and memory-bank-shared/, write the approach to .claude-coordination-shared/master-plan.md if useful,`,
+      'and break the goal into small tasks (5-15 minutes each, with the files each touches). Complete this task with a summary holding the list as a fenced ```json block:',
+      '{ "tasks": [ { "id": "1", "description": "...", "priority": 1, "dependencies": [], "context": { "files": ["src/a.ts"], "hints": "..." } } ] }.',
+      'Number the tasks from 1 and name dependencies by those numbers; wt-coord renumbers them, imports them and starts the other instances.',
+    ].join(' '),
+  };
+}
