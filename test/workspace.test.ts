@@ -5,8 +5,22 @@ import { execa } from 'execa';
 import { existsSync, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, cli, coordinate, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
+import { CLI, cli as runCli, coordinate as runCoordinate, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { gitStatus, repoState } from './workspace-fixtures.js';
+
+interface Run {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+const cli = async (cwd: string, args: string[]): Promise<Run> => {
+  const r = await runCli(cwd, args);
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+};
+const coordinate = async (repo: TempRepo, k: number, args: string[], options: { cwd?: string } = {}): Promise<Run> => {
+  const r = await runCoordinate(repo, k, args, options);
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+};
 
 const repos: TempRepo[] = [];
 async function newRepo(files?: Record<string, string>): Promise<TempRepo> {
