@@ -61,7 +61,7 @@ export async function installAgentIntegration(repo: RepoContext, instance: Insta
   }
   if (family !== 'claude') return result;
 
-  const server = mcpServerCommand(process.execPath, cliEntryPath(), instance.id);
+  const server = mcpServerCommand(process.execPath, cliEntryPath(), instance.id, instance.worktree);
   const mcpTracked = await isTracked(instance.worktree, MCP_CONFIG_FILE);
   if (mcpTracked) {
     result.notes.push(`${instance.name}: the project tracks ${MCP_CONFIG_FILE}; to give Claude Code the wt-coord tools there, run:\n  ${claudeMcpAddCommand(instance.worktree, server)}`);

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WtError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { shellQuote } from '../workspace/kit.js';
+import { shellQuote } from './shell-quote.js';
 
 export const MCP_CONFIG_FILE = '.mcp.json';
 export const MCP_SERVER_NAME = 'wt-coord';
@@ -20,8 +20,9 @@ export interface McpServerCommand {
   args: string[];
 }
 
-export function mcpServerCommand(nodePath: string, cliEntry: string, instanceId: number): McpServerCommand {
-  return { command: nodePath, args: [cliEntry, 'mcp', '--instance', String(instanceId)] };
+/** Absolute paths and --repo: the server works whatever folder the client starts it in. */
+export function mcpServerCommand(nodePath: string, cliEntry: string, instanceId: number, worktree: string): McpServerCommand {
+  return { command: nodePath, args: [cliEntry, 'mcp', '--instance', String(instanceId), '--repo', worktree] };
 }
 
 /** The exact command that registers the server for one worktree without touching tracked files. */

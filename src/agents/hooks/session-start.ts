@@ -5,7 +5,7 @@ import { tasksDoc } from '../../coord/tasks.js';
 import { readDoc } from '../../store/store.js';
 import { contextOutput, type HookOutput } from './hook-io.js';
 import { takeInboxNews } from './inbox.js';
-import { describeMemoryChanges, memoryChangesSinceLastLook } from './memory-changes.js';
+import { takeMemoryNews } from './memory-news.js';
 import type { HookRun } from './run.js';
 
 async function describeTask(run: HookRun, coordinate: string): Promise<string> {
@@ -32,7 +32,7 @@ export async function sessionStart(run: HookRun): Promise<HookOutput | null> {
   const parts: [string, () => Promise<string | null>][] = [
     ['task', () => describeTask(run, coordinate)],
     ['inbox', async () => (await takeInboxNews(run.ctx, 'session')) ?? 'Inbox: no unread messages.'],
-    ['memory bank', async () => describeMemoryChanges(await memoryChangesSinceLastLook(run.ctx.kitDir, run.ctx.memoryBankDir))],
+    ['memory bank', () => takeMemoryNews(run.ctx)],
   ];
   for (const [name, part] of parts) {
     try {
