@@ -58,6 +58,7 @@ Examples:
       } else {
         if (!progress && result.dependencyPlan.strategy !== 'no-package-json') note(`dependencies: ${result.dependencyPlan.strategy} (${result.dependencyPlan.reason})`);
         printLines(...result.created.map((i) => `created ${i.name}: ${i.worktree} on ${i.branch}`));
+        printLines(...result.created.flatMap((i) => i.agent.notes)); // what the agent integration could not do by itself
       }
       if (result.failed.length > 0) {
         const first = result.failed[0]!;
