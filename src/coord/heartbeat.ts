@@ -4,6 +4,7 @@
 // which calls `heartbeat()` after a successful verb unless `touchInstance` already committed.
 // Verbs marked `readOnly` in src/instance/verbs.ts skip it; a refused call changes nothing.
 import { instancesDoc } from './instances.js';
+import './views.js'; // info.json is a view of instances.json: its writer must be loaded wherever the registry changes
 import { transact, type Transaction } from '../store/store.js';
 
 let renewed = false;

@@ -53,11 +53,11 @@ async function settingsFor(tx: Transaction, explicit?: QueueSettings): Promise<Q
   return main ? readQueueSettings(main) : DEFAULT_QUEUE_SETTINGS;
 }
 
-async function openQueue(tx: Transaction, settings?: QueueSettings): Promise<Queue> {
+async function openQueue(tx: Transaction, settings?: QueueSettings, expire = true): Promise<Queue> {
   const doc = await tx.get(tasksDoc);
   const { instances } = await tx.get(instancesDoc);
   const queue: Queue = { tx, doc, instances, settings: await settingsFor(tx, settings), now: new Date() };
-  await expireLeases(queue);
+  if (expire) await expireLeases(queue);
   return queue;
 }
 
@@ -564,7 +564,7 @@ export async function cancelTask(coordDir: string, taskId: string, settings?: Qu
 /** Teardown: tasks held by removed instances go back to the queue. */
 export async function releaseTasksOf(coordDir: string, names: string[], settings?: QueueSettings): Promise<string[]> {
   return transact(coordDir, async (tx) => {
-    const queue = await openQueue(tx, settings);
+    const queue = await openQueue(tx, settings, false); // released below as removed, not as expired
     const released: string[] = [];
     for (const task of queue.doc.tasks) {
       if (task.status !== 'claimed' || !names.includes(task.claimed_by ?? '')) continue;
@@ -577,6 +577,7 @@ export async function releaseTasksOf(coordDir: string, names: string[], settings
     }
     for (const name of names) delete queue.doc.lost_leases[name];
     save(queue);
+    await expireLeases(queue);
     return released;
   });
 }
