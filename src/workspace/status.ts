@@ -71,12 +71,14 @@ export async function collectStatus(repo: RepoContext): Promise<StatusReport> {
 export function printStatus(report: StatusReport): string {
   const lines = [`repository: ${report.repository}`, `coordination: ${report.coordination_dir}`];
   if (report.instances.length === 0) lines.push('no instances (wt-coord spawn <n> makes some)');
-  for (const i of report.instances) {
+  const rows = report.instances.map((i) => {
     const state = !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
-    const tasks = i.assigned_tasks.length ? ` task ${i.assigned_tasks.join(',')}` : '';
-    const progress = ` ${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
-    lines.push(`${i.name}  ${i.branch}  ${i.worktree}  ${state}${tasks}${progress}`);
-  }
+    const progress = `${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
+    return [i.name, i.branch, state, i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
+  });
+  // Aligned columns: the eye runs down one column to compare instances.
+  const widths = rows.reduce((w, row) => row.map((cell, k) => Math.max(w[k] ?? 0, cell.length)), [] as number[]);
+  for (const row of rows) lines.push(row.map((cell, k) => (k === row.length - 1 ? cell : cell.padEnd(widths[k]!))).join('  '));
   for (const section of sections) {
     const out = section.print(report.sections[section.name]);
     if (out.length) lines.push('', ...out);
