@@ -20,6 +20,9 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerMergeMemory } from './commands/merge-memory.js';
 import { register as registerMemory } from './commands/memory.js';
 import { register as registerMcp } from './commands/mcp.js';
+import { register as registerMsg } from './commands/msg.js';
+import { register as registerClaims } from './commands/claims.js';
+import { register as registerWatch } from './commands/watch.js';
 
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
@@ -33,6 +36,7 @@ for (const register of [registerStart, registerAttach, registerStop, registerLog
 for (const register of [registerMergeMemory, registerMemory]) register(program); // shared memory
 for (const register of [registerTask, registerPlan, registerDoctor]) register(program); // tasks
 registerMcp(program); // agent integration
+for (const register of [registerMsg, registerClaims, registerWatch]) register(program); // messages, path claims, live view
 for (const command of program.commands) command.exitOverride();
 
 try {

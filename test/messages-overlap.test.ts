@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findClaimConflicts, type Claim } from '../src/coord/claims.js';
 import { expandBraces, normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from '../src/coord/path-overlap.js';
-import { DEFAULT_LEASE_MINUTES, DEFAULT_MESSAGE_RETENTION_HOURS, readNumberSetting } from '../src/coord/settings.js';
+import { DEFAULT_MESSAGE_RETENTION_HOURS, readNumberSetting } from '../src/coord/settings.js';
 import { defaultConfig } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -122,7 +122,6 @@ test('findClaimConflicts names the holder of each conflicting path and ignores o
 
 test('the instance-side settings reader agrees with the config defaults and reads plain numbers', () => {
   const defaults = defaultConfig() as Record<string, unknown>;
-  assert.equal(DEFAULT_LEASE_MINUTES, defaults.lease_minutes);
   assert.equal(DEFAULT_MESSAGE_RETENTION_HOURS, defaults.message_retention_hours);
   const dir = mkdtempSync(path.join(tmpdir(), 'wtc-settings-'));
   writeFileSync(path.join(dir, 'wt-coord.yaml'), '# lease_minutes: 99\nlease_minutes: 5 # short\nmessage_retention_hours: 1.5\n');

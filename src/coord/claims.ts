@@ -7,9 +7,11 @@ import { z } from 'zod';
 import { ExitCode, WtError } from '../errors.js';
 import { defineDoc, readDoc, transact, type Transaction } from '../store/store.js';
 import { instanceName, instancesDoc, type Instance } from './instances.js';
+import { clockTime } from './message-format.js';
 import { postMessage } from './messages.js';
 import { normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from './path-overlap.js';
-import { leaseMsOf } from './settings.js';
+import { touchInstance } from './heartbeat.js';
+import { DEFAULT_QUEUE_SETTINGS, readQueueSettings } from './queue-settings.js';
 
 export const claimSchema = z.object({
   pattern: z.string().min(1),
@@ -34,24 +36,26 @@ export interface ClaimOptions {
   now?: number;
 }
 
-/** A claim is live while its instance is registered and has called in within the lease. */
+/** A claim is live while its instance is registered and has called in within the lease (as tasks are). */
 export function isClaimLive(claim: Claim, instances: Instance[], leaseMs: number, now: number): boolean {
   const holder = instances.find((i) => i.id === claim.instance_id);
   if (!holder) return false;
-  const seen = Date.parse(holder.last_seen ?? holder.created_at);
-  return Number.isNaN(seen) || now - seen <= leaseMs;
+  const seen = Math.max(...[claim.claimed_at, holder.last_seen].filter((t): t is string => Boolean(t)).map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t)));
+  return now - seen <= leaseMs;
 }
 
-function leaseFor(instances: Instance[], options: ClaimOptions): number {
+/** lease_minutes of the repository, read the way the task queue reads it. */
+async function leaseFor(instances: Instance[], options: ClaimOptions): Promise<number> {
   if (options.leaseMs !== undefined) return options.leaseMs;
   const mainRepo = instances[0]?.main_repo;
-  return mainRepo ? leaseMsOf(mainRepo) : Number.POSITIVE_INFINITY;
+  const settings = mainRepo ? await readQueueSettings(mainRepo) : DEFAULT_QUEUE_SETTINGS;
+  return settings.leaseMinutes * 60_000;
 }
 
 function describeClaim(claim: Claim): string {
   const why = claim.reason ? ` ("${claim.reason}")` : '';
   const task = claim.task_id ? ` for task ${claim.task_id}` : '';
-  return `${claim.pattern} claimed by ${claim.instance}${why}${task} since ${claim.claimed_at.slice(11, 19)}`;
+  return `${claim.pattern} claimed by ${claim.instance}${why}${task} since ${clockTime(claim.claimed_at)}`;
 }
 
 /** Validates a claim pattern the way claimPath stores it (the verb passes the worktree as a root). */
@@ -68,7 +72,11 @@ async function pruneExpired(tx: Transaction, claims: Claim[], instances: Instanc
   return live;
 }
 
-export async function claimPath(coordDir: string, instanceId: number, pattern: string, reason?: string, taskId?: string, options: ClaimOptions = {}): Promise<Claim> {
+/**
+ * Claims `pattern` for `instanceId`. `taskId` undefined: the task the instance holds, if it holds
+ * exactly one (so completing it releases the claim); null: a claim for no task.
+ */
+export async function claimPath(coordDir: string, instanceId: number, pattern: string, reason?: string, taskId?: string | null, options: ClaimOptions = {}): Promise<Claim> {
   const normalized = normalizeClaimPattern(pattern);
   return transact(coordDir, async (tx) => {
     const now = options.now ?? Date.now();
@@ -76,19 +84,18 @@ export async function claimPath(coordDir: string, instanceId: number, pattern: s
     const me = registry.instances.find((i) => i.id === instanceId);
     if (!me) throw new WtError(`${instanceName(instanceId)} is not registered`, '`wt-coord status` lists the instances');
     const doc = await tx.get(claimsDoc);
-    const live = await pruneExpired(tx, doc.claims, registry.instances, leaseFor(registry.instances, options), now);
+    const live = await pruneExpired(tx, doc.claims, registry.instances, await leaseFor(registry.instances, options), now);
     const taken = live.find((c) => c.instance_id !== instanceId && patternsOverlap(c.pattern, normalized));
     if (taken) {
       throw new WtError(`${normalized} overlaps ${describeClaim(taken)}`, `first claim wins: ask ${taken.instance} (coordinate.sh send ${taken.instance} "...") or work elsewhere`, ExitCode.conflict, 'CLAIM_CONFLICT');
     }
     const iso = new Date(now).toISOString();
-    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: reason?.trim() || null, task_id: taskId ?? null, claimed_at: iso };
+    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: reason?.trim() || null, task_id: taskId === undefined ? (me.assigned_tasks.length === 1 ? me.assigned_tasks[0]! : null) : taskId, claimed_at: iso };
     const mine = live.find((c) => c.instance_id === instanceId && samePattern(c.pattern, normalized));
     const claims = mine ? live.map((c) => (c === mine ? { ...claim, claimed_at: mine.claimed_at } : c)) : [...live, claim];
     tx.set(claimsDoc, { ...doc, claims });
     // Claiming is calling in: it renews the lease the claim lives by.
-    me.last_seen = iso;
-    tx.set(instancesDoc, registry);
+    await touchInstance(tx, instanceId, new Date(now));
     tx.event({ type: 'claim', instance: me.name, data: { pattern: normalized, reason: claim.reason, task_id: claim.task_id } });
     if (!mine) await postMessage(tx, { from: me.name, to: '#general', type: 'claim', body: `claimed ${normalized}${claim.reason ? `: ${claim.reason}` : ''}`, paths: [normalized] });
     return mine ? { ...claim, claimed_at: mine.claimed_at } : claim;
@@ -111,6 +118,7 @@ export async function releasePath(coordDir: string, instanceId: number, pattern:
       );
     }
     tx.set(claimsDoc, { ...doc, claims: doc.claims.filter((c) => c !== mine) });
+    await touchInstance(tx, instanceId);
     tx.event({ type: 'claim.released', instance: mine.instance, data: { pattern: mine.pattern } });
     await postMessage(tx, { from: mine.instance, to: '#general', type: 'release', body: `released ${mine.pattern}`, paths: [mine.pattern] });
     return mine;
@@ -128,13 +136,16 @@ export async function releaseClaimsInTx(tx: Transaction, which: (claim: Claim) =
 }
 
 export async function releaseAllClaims(coordDir: string, instanceId: number): Promise<Claim[]> {
-  return transact(coordDir, (tx) => releaseClaimsInTx(tx, (c) => c.instance_id === instanceId, 'release --all'));
+  return transact(coordDir, async (tx) => {
+    await touchInstance(tx, instanceId);
+    return releaseClaimsInTx(tx, (c) => c.instance_id === instanceId, 'release --all');
+  });
 }
 
 /** Every claim, with whether its lease ran out (expired claims no longer block anyone). */
 export async function listClaims(coordDir: string, options: ClaimOptions = {}): Promise<ListedClaim[]> {
   const [{ claims }, { instances }] = await Promise.all([readDoc(coordDir, claimsDoc), readDoc(coordDir, instancesDoc)]);
-  const leaseMs = leaseFor(instances, options);
+  const leaseMs = await leaseFor(instances, options);
   const now = options.now ?? Date.now();
   return claims.map((c) => ({ ...c, expired: !isClaimLive(c, instances, leaseMs, now) }));
 }
@@ -153,4 +164,11 @@ export function findClaimConflicts(claims: (Claim | ListedClaim)[], instanceName
     if (claim) conflicts.push({ path: p, claim });
   }
   return conflicts;
+}
+
+export function formatClaims(claims: ListedClaim[], me?: string): string {
+  if (claims.length === 0) return 'no path claims';
+  return claims
+    .map((c) => `${c.pattern}  ${c.instance}${c.instance === me ? ' (you)' : ''}${c.task_id ? `  ${c.task_id}` : ''}${c.reason ? `  "${c.reason}"` : ''}${c.expired ? '  (expired: lease ran out)' : ''}`)
+    .join('\n');
 }

@@ -18,6 +18,7 @@ import { UsageError, WtError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { parseJsonLines } from '../store/json-file.js';
 import { defineDoc, readDoc, transact, type Transaction } from '../store/store.js';
+import { touchInstance } from './heartbeat.js';
 import { instancesDoc, type Instance } from './instances.js';
 import { BROADCAST, LEADER, channelNameOf, channelReaches, channelsDoc, isDefaultChannel, DEFAULT_CHANNELS, type Channel } from './channels.js';
 
@@ -90,10 +91,12 @@ export function messagesFile(coordDir: string): string {
 export function validateBody(body: string): string {
   if (!body.trim()) throw new UsageError('the message is empty', 'write the text to send, e.g. coordinate.sh send instance-2 "auth lives in src/auth/"');
   const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes > MAX_BODY_BYTES) {
-    throw new UsageError(`the message is ${bytes} bytes, over the limit of ${MAX_BODY_BYTES} bytes (64 KiB)`, 'send a short summary and put the details in a file in the repository, named with --path');
-  }
+  if (bytes > MAX_BODY_BYTES) throw bodyTooLarge(bytes);
   return body;
+}
+
+export function bodyTooLarge(bytes: number): UsageError {
+  return new UsageError(`the message is ${bytes} bytes, over the limit of ${MAX_BODY_BYTES} bytes (64 KiB)`, 'send a short summary and put the details in a file in the repository, named with --paths');
 }
 
 export function validateType(type: string): string {
@@ -266,16 +269,25 @@ function preview(body: string): string {
   return oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine;
 }
 
-export async function sendMessage(coordDir: string, input: SendInput): Promise<Message> {
+export interface CallerOptions {
+  /** The calling instance's id: its lease is renewed in the same transaction (no second lock). */
+  heartbeatId?: number;
+}
+
+export async function sendMessage(coordDir: string, input: SendInput, options: CallerOptions = {}): Promise<Message> {
   // Fail on bad input before waiting for the lock.
   validateBody(input.body);
   validateType(input.type);
-  return transact(coordDir, (tx) => postMessage(tx, input));
+  return transact(coordDir, async (tx) => {
+    const message = await postMessage(tx, input);
+    if (options.heartbeatId !== undefined) await touchInstance(tx, options.heartbeatId);
+    return message;
+  });
 }
 
 // ---- inboxes ----
 
-export interface InboxOptions {
+export interface InboxOptions extends CallerOptions {
   /** Every retained message for this reader, not only the new ones. */
   all?: boolean;
   /** Look without moving the read position (cheap checks from hooks). */
@@ -317,6 +329,7 @@ export async function readInboxReport(coordDir: string, who: string, options: In
     // Past everything in the log, not only past what was for us: the next read starts there.
     const position = Math.max(before, log.lastSeq);
     if (position !== before) tx.set(inboxPositionsDoc, { ...positionsDoc, positions: { ...positionsDoc.positions, [who]: position } });
+    if (options.heartbeatId !== undefined) await touchInstance(tx, options.heartbeatId);
     const skipped = log.skipped;
     if (options.retentionMs !== undefined && isDueForCompaction(log, options.retentionMs, Date.now())) {
       log = await compactLocked(tx, log, options.retentionMs, Date.now());

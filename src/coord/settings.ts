@@ -1,12 +1,11 @@
-// Numeric options of wt-coord.yaml read on the instance path. coordinate.sh must not load the YAML
+// Numeric options of wt-coord.yaml (message_retention_hours) read on the instance path. coordinate.sh must not load the YAML
 // parser (every agent call would pay for it), and the options read here are flat top-level numbers,
 // so a line match is exact for them. The leader's commands validate the whole file with zod
 // (src/config.ts); an option this reader cannot read as a plain number falls back to its default.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Same defaults as src/config.ts (a test keeps them equal). */
-export const DEFAULT_LEASE_MINUTES = 30;
+/** Same default as src/config.ts (a test keeps them equal). */
 export const DEFAULT_MESSAGE_RETENTION_HOURS = 72;
 
 export function readNumberSetting(mainRepo: string, key: string, fallback: number): number {
@@ -19,10 +18,6 @@ export function readNumberSetting(mainRepo: string, key: string, fallback: numbe
   const match = new RegExp(`^${key}:[ \\t]*([0-9]+(?:\\.[0-9]+)?)[ \\t]*(?:#.*)?$`, 'm').exec(text);
   const value = match ? Number(match[1]) : NaN;
   return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-export function leaseMsOf(mainRepo: string): number {
-  return readNumberSetting(mainRepo, 'lease_minutes', DEFAULT_LEASE_MINUTES) * 60_000;
 }
 
 export function messageRetentionMsOf(mainRepo: string): number {

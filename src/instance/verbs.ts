@@ -29,6 +29,20 @@ export const verbs: Record<string, VerbSpec> = {
   'update-memory': { usage: 'update-memory "<discovery>" [--category c] [--files a,b] [--task id] [--json]', summary: 'queue a discovery for the shared memory bank (no text: read stdin); prints its id', load: () => import('./verbs/update-memory.js') },
   recall: { usage: 'recall <words> [--category c] [--limit n] [--json]', summary: 'earlier discoveries (solutions, blockers, ...) that mention the words', readOnly: true, load: () => import('./verbs/recall.js') },
   memory: { usage: 'memory [--json] [--peek]', summary: 'what changed in the memory bank since you last looked', readOnly: true, load: () => import('./verbs/memory.js') },
+  send: { usage: 'send <to> "<text>" [--type T] [--priority urgent|normal|low] [--paths a,b] [--requires-response]', summary: 'message an instance, leader, broadcast or a channel (text - reads stdin)', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.send })) },
+  broadcast: { usage: 'broadcast "<text>" [--type T]', summary: 'tell every instance and the leader (a discovery, by default)', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.broadcast })) },
+  alert: { usage: 'alert "<text>"', summary: 'urgent post to #alerts: blocked, broken, need help', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.alert })) },
+  ask: { usage: 'ask "<question>" [--to X]', summary: 'ask everyone (or X); prints the question id that answers refer to', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.ask })) },
+  answer: { usage: 'answer <question-id> "<text>"', summary: 'answer a question; it goes to whoever asked', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.answer })) },
+  inbox: { usage: 'inbox [--all] [--json] [--peek]', summary: 'messages since you last read (each shown as new once); --peek keeps them new', load: () => import('./verbs/inbox.js') },
+  handoff: { usage: 'handoff <task-id> --to <instance> "<what / why / where / next>"', summary: 'pass your task, its path claims and its context to another instance', load: () => import('./verbs/claiming.js').then((m) => ({ run: m.handoff })) },
+  join: { usage: 'join <channel>', summary: 'join (or create) a named channel', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.join })) },
+  leave: { usage: 'leave <channel>', summary: 'leave a named channel', load: () => import('./verbs/messaging.js').then((m) => ({ run: m.leave })) },
+  channels: { usage: 'channels [--json]', summary: 'the channels and their members', readOnly: true, load: () => import('./verbs/messaging.js').then((m) => ({ run: m.channels })) },
+  claim: { usage: 'claim <path|glob> ["reason"] [--task id | --no-task]', summary: 'take a path before editing it; refused if it overlaps another instance\'s claim', load: () => import('./verbs/claiming.js').then((m) => ({ run: m.claim })) },
+  release: { usage: 'release <path> | --all', summary: 'give a path claim back', load: () => import('./verbs/claiming.js').then((m) => ({ run: m.release })) },
+  claims: { usage: 'claims [--mine] [--json]', summary: 'every path claim and its holder', readOnly: true, load: () => import('./verbs/claiming.js').then((m) => ({ run: m.claims })) },
+  'check-claims': { usage: 'check-claims --staged | <paths...>', summary: 'exit 4 if these paths are claimed by another instance (the pre-commit hook runs it)', readOnly: true, load: () => import('./verbs/claiming.js').then((m) => ({ run: m.checkClaims })) },
 };
 
 export function usageText(): string {

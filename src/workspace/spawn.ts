@@ -15,6 +15,7 @@ import { planDependencies, materializeDependencies, type DependencyPlan, type In
 import { ensureExcluded } from './exclude.js';
 import { ensureInitialized } from './init.js';
 import { writeInstanceKit } from './kit.js';
+import { installClaimHook } from './claim-hook.js';
 import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
@@ -27,7 +28,7 @@ export const COORD_LINK = '.claude-coordination-shared';
 export const GENERATED_PATHS = [`/${MEMORY_LINK}`, `/${COORD_LINK}`, `/${INSTANCE_KIT_DIR}/`];
 
 /** The steps of one instance, in order: the progress display and error messages name them. */
-export const SPAWN_STEPS = ['worktree', 'links', 'worktreeinclude', 'dependencies', 'kit', 'agent', 'setup', 'register'] as const;
+export const SPAWN_STEPS = ['worktree', 'links', 'worktreeinclude', 'dependencies', 'kit', 'hooks', 'agent', 'setup', 'register'] as const;
 export type SpawnStep = (typeof SPAWN_STEPS)[number];
 
 export type SpawnEvent =
@@ -188,6 +189,7 @@ async function createInstance(repo: RepoContext, instance: Instance, plan: Depen
   await step('worktreeinclude', () => copyWorktreeIncludes(repo.mainWorktree, instance.worktree));
   const dependencies = await step('dependencies', () => materializeDependencies(plan, repo.mainWorktree, instance.worktree, log));
   await step('kit', () => writeInstanceKit(instance));
+  await step('hooks', () => installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree));
   const agent = await step('agent', () => installAgentIntegration(repo, instance));
   await step('setup', () => runSetupCommands(repo, instance, log));
   await step('register', () =>

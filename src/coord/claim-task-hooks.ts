@@ -1,0 +1,27 @@
+// "Completing a task releases the claims taken for it": registered as task hooks, so it runs in the
+// completing transaction (coordinate.sh complete and the leader's commands alike). A task that
+// ends otherwise (failed, requeued, lease expired, cancelled) lets its claims go too: whoever takes
+// it next claims what it needs.
+import { WtError } from '../errors.js';
+import { releaseClaimsInTx } from './claims.js';
+import { postMessage } from './messages.js';
+import { onTaskCompleted, onTaskReleased } from './task-hooks.js';
+import type { Transaction } from '../store/store.js';
+import type { Instance } from './instances.js';
+import type { Task } from './tasks.js';
+
+async function releaseFor(tx: Transaction, task: Task, instance: Instance | null, how: string): Promise<void> {
+  const released = await releaseClaimsInTx(tx, (c) => c.task_id === task.id && (instance === null || c.instance_id === instance.id), `task ${task.id} ${how}`);
+  if (released.length === 0 || !instance) return;
+  const patterns = released.map((c) => c.pattern);
+  try {
+    await postMessage(tx, { from: instance.name, to: '#general', type: 'release', body: `released ${patterns.join(', ')} (task ${task.id} ${how})`, paths: patterns });
+  } catch (error) {
+    // The announcement is a courtesy: an instance already unregistered (teardown) posts nothing,
+    // and the queue operation it rides on must not fail for it.
+    if (!(error instanceof WtError)) throw error;
+  }
+}
+
+onTaskCompleted((tx, task, instance) => releaseFor(tx, task, instance, 'done'));
+onTaskReleased((tx, task, instance) => releaseFor(tx, task, instance, task.status === 'failed' ? 'failed' : 'given back'));
