@@ -77,3 +77,32 @@ show(repo, 'git', ['worktree', 'list']);
 show(repo, 'git', ['branch', '--list']);
 console.log(`\nThe demo repository stays in ${parent}; remove it with: rm -rf ${parent}`);
 if (readdirSync(parent).some((n) => n.startsWith('demo-app-instance-'))) throw new Error('instances left after teardown');
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration (issue 7): `wt-coord run` with the scripted fake agent standing in for Claude Code
+// (test/fixtures/fake-agent.sh: it acts only through coordinate.sh and commits in its worktree),
+// then `wt-coord integrate` and the report. With tmux installed each agent runs in its own session.
+heading('8. wt-coord run: a goal, 6 tasks with dependencies, 3 instances, one agent each (the fake agent)');
+const demoTasks = path.join(parent, 'demo-tasks.json');
+writeFileSync(demoTasks, `${JSON.stringify({
+  tasks: [
+    { id: '1', description: 'greeting module', priority: 1, context: { files: ['src/greeting.txt'] } },
+    { id: '2', description: 'farewell module', priority: 1, context: { files: ['src/farewell.txt'] } },
+    { id: '3', description: 'cli flags', priority: 2, dependencies: ['1'], context: { files: ['src/cli.txt'] } },
+    { id: '4', description: 'tests for greeting and farewell', priority: 2, dependencies: ['1', '2'], context: { files: ['test/modules.txt'] } },
+    { id: '5', description: 'usage docs', priority: 3, dependencies: ['3'], context: { files: ['docs/usage.txt'] } },
+    { id: '6', description: 'changelog', priority: 3, dependencies: ['4', '5'], context: { files: ['CHANGELOG.txt'] } },
+  ],
+}, null, 2)}\n`);
+show(parent, 'cat', [demoTasks]);
+wtCoord(repo, 'run', 'build the demo features', '-w', '3', '--tasks', demoTasks, '--agent', path.join(ROOT, 'test', 'fixtures', 'fake-agent.sh'));
+
+heading('9. Each instance committed its tasks on its own branch; wt-coord integrate merges them in dependency order');
+for (const k of [1, 2, 3]) show(repo, 'git', ['log', '--oneline', `main..wt/instance-${k}`]);
+wtCoord(repo, 'integrate', '--check', 'test -f src/greeting.txt');
+show(repo, 'git', ['log', '--oneline', '--graph', 'wt/integration']);
+
+heading('10. A checkpoint of the finished state, and the agents\' logs');
+wtCoord(repo, 'checkpoint', 'after-demo-run');
+wtCoord(repo, 'logs', '1', '-n', '8');
+console.log(`\nThe orchestrated demo stays in ${parent}; remove it with: wt-coord teardown --all --force (in ${repo}) and rm -rf ${parent}`);
