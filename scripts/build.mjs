@@ -21,8 +21,8 @@ const zodEnglishOnly = {
 };
 await rm(outdir, { recursive: true, force: true });
 await build({
-  // hook.js: the Claude Code hooks' entry; on the "nothing new" path it loads node:fs alone.
-  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', hook: 'src/agents/hook-entry.ts' },
+  // hook-run.js: the full Claude Code hook run, loaded by hook.js (below) only when needed.
+  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', 'hook-run': 'src/agents/hooks/run.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -35,6 +35,19 @@ await build({
   banner: { js: "import { createRequire as __wtCreateRequire } from 'node:module'; const require = __wtCreateRequire(import.meta.url);" },
   plugins: [zodEnglishOnly],
   // Smaller files parse faster, and every coordinate.sh call parses what it loads.
+  minify: true,
+  logLevel: 'warning',
+});
+// hook.js runs on every prompt and tool call of a Claude Code instance: one small standalone file
+// (no shared chunk, no require banner), which imports hook-run.js only when there may be news.
+await build({
+  entryPoints: { hook: 'src/agents/hook-entry.ts' },
+  outdir,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['./hook-run.js'],
   minify: true,
   logLevel: 'warning',
 });
