@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, cli } from './helpers.js';
 
 export const FAKE_AGENT = path.join(ROOT, 'test/fixtures/fake-agent.sh');
 
@@ -44,4 +44,10 @@ export function writeJson(file: string, value: unknown): string {
 
 export function fileExists(p: string): boolean {
   return existsSync(p);
+}
+
+/** The built CLI with string output (execa's types widen stdout when options are passed). */
+export async function wtc(cwd: string, args: string[], options: { env?: Record<string, string>; timeout?: number } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const r = await cli(cwd, args, options);
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
-import { FAKE_AGENT, killTmuxServer, tmuxHasSession, tmuxMissing, useOwnTmuxServer, writeJson } from './orchestrate-fixtures.js';
+import { git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
+import { FAKE_AGENT, wtc, killTmuxServer, tmuxHasSession, tmuxMissing, useOwnTmuxServer, writeJson } from './orchestrate-fixtures.js';
 
 const socket = useOwnTmuxServer('fast');
 const noTmux = await tmuxMissing();
@@ -36,7 +36,7 @@ describe('run refuses bad input before anything is created or spawned', () => {
   };
 
   test('-w 0', async () => {
-    const r = await cli(repo.dir, ['run', 'build demo', '-w', '0', '--agent', FAKE_AGENT]);
+    const r = await wtc(repo.dir, ['run', 'build demo', '-w', '0', '--agent', FAKE_AGENT]);
     assert.equal(r.exitCode, 2);
     oneLineError(r.stderr, /-w \(workers\) must be at least 1/);
     await assertNothingChanged();
@@ -44,7 +44,7 @@ describe('run refuses bad input before anything is created or spawned', () => {
 
   test('a tasks file with a dependency cycle', async () => {
     const file = writeJson(path.join(repo.parent, 'cycle.json'), { tasks: [{ id: '1', description: 'a', dependencies: ['3'] }, { id: '2', description: 'b', dependencies: ['1'] }, { id: '3', description: 'c', dependencies: ['2'] }] });
-    const r = await cli(repo.dir, ['run', 'build demo', '-w', '2', '--tasks', file, '--agent', FAKE_AGENT]);
+    const r = await wtc(repo.dir, ['run', 'build demo', '-w', '2', '--tasks', file, '--agent', FAKE_AGENT]);
     assert.equal(r.exitCode, 1);
     oneLineError(r.stderr, /dependency cycle task-00\d -> .* -> task-00\d/);
     await assertNothingChanged();
@@ -52,7 +52,7 @@ describe('run refuses bad input before anything is created or spawned', () => {
 
   test('an agent command that does not exist', async () => {
     for (const agent of ['no-such-agent-xyz', './missing-agent.sh']) {
-      const r = await cli(repo.dir, ['run', 'build demo', '-w', '2', '--agent', agent]);
+      const r = await wtc(repo.dir, ['run', 'build demo', '-w', '2', '--agent', agent]);
       assert.equal(r.exitCode, 2);
       oneLineError(r.stderr, /agent command not found/);
     }
@@ -60,9 +60,9 @@ describe('run refuses bad input before anything is created or spawned', () => {
   });
 
   test('an empty goal and a bad --task-timeout', async () => {
-    const empty = await cli(repo.dir, ['run', '  ', '-w', '1', '--agent', FAKE_AGENT]);
+    const empty = await wtc(repo.dir, ['run', '  ', '-w', '1', '--agent', FAKE_AGENT]);
     oneLineError(empty.stderr, /the goal is empty/);
-    const timeout = await cli(repo.dir, ['run', 'x', '-w', '1', '--agent', FAKE_AGENT, '--task-timeout', 'soon']);
+    const timeout = await wtc(repo.dir, ['run', 'x', '-w', '1', '--agent', FAKE_AGENT, '--task-timeout', 'soon']);
     oneLineError(timeout.stderr, /--task-timeout "soon" is not a duration/);
     await assertNothingChanged();
   });
@@ -73,17 +73,17 @@ describe('start, logs, stop', () => {
   let agent: string;
   before(async () => {
     repo = await gitRepo();
-    assert.equal((await cli(repo.dir, ['spawn', '2', '--install', 'none'])).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['spawn', '2', '--install', 'none'])).exitCode, 0);
     agent = path.join(repo.parent, 'sleepy-agent.sh');
     writeFileSync(agent, '#!/usr/bin/env bash\necho "agent $WT_COORD_INSTANCE sees $WT_COORD_COORDINATE"\necho "prompt arg: $1" | head -c 60; echo\n[ "$1" = "$WT_COORD_PROMPT" ] && echo "prompt also in env"\nsleep 30\n', { mode: 0o755 });
   });
   after(async () => {
-    await cli(repo.dir, ['stop']);
+    await wtc(repo.dir, ['stop']);
     repo.cleanup();
   });
 
   test('each agent runs in its own tmux session, in its worktree, with a log', { skip: noTmux }, async () => {
-    const r = await cli(repo.dir, ['start', '--agent', agent, '--json']);
+    const r = await wtc(repo.dir, ['start', '--agent', agent, '--json']);
     assert.equal(r.exitCode, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.tmux, true);
@@ -96,45 +96,45 @@ describe('start, logs, stop', () => {
     let log = '';
     for (let i = 0; i < 50 && !log.includes('prompt also in env'); i++) {
       await new Promise((res) => setTimeout(res, 100));
-      log = (await cli(repo.dir, ['logs', '1'])).stdout;
+      log = (await wtc(repo.dir, ['logs', '1'])).stdout;
     }
     assert.match(log, new RegExp(`agent 1 sees ${instanceDir(repo, 1)}/.claude-instance/coordinate.sh`));
     assert.match(log, /prompt arg: You are instance-1/);
     assert.match(log, /prompt also in env/);
-    const again = await cli(repo.dir, ['start', '1', '--agent', agent]);
+    const again = await wtc(repo.dir, ['start', '1', '--agent', agent]);
     assert.equal(again.exitCode, 1);
     oneLineError(again.stderr, /already running/);
-    const stop = await cli(repo.dir, ['stop', '1', '2']);
+    const stop = await wtc(repo.dir, ['stop', '1', '2']);
     assert.equal(stop.exitCode, 0, stop.stderr);
     for (const a of out.started) assert.equal(await tmuxHasSession(socket, a.session), false, `${a.session} survived stop`);
-    const logs = JSON.parse((await cli(repo.dir, ['logs', '2', '--json'])).stdout);
+    const logs = JSON.parse((await wtc(repo.dir, ['logs', '2', '--json'])).stdout);
     assert.equal(logs.state, 'stopped');
   });
 
   test('without tmux: a detached process with a log, and attach says why it cannot', async () => {
-    const r = await cli(repo.dir, ['start', '2', '--agent', agent], { env: { WT_COORD_NO_TMUX: '1' } });
+    const r = await wtc(repo.dir, ['start', '2', '--agent', agent], { env: { WT_COORD_NO_TMUX: '1' } });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /detached processes/);
     assert.match(r.stdout, /started instance-2: .* as pid \d+/);
-    const attach = await cli(repo.dir, ['attach', '2']);
+    const attach = await wtc(repo.dir, ['attach', '2']);
     assert.equal(attach.exitCode, 1);
     oneLineError(attach.stderr, /runs as a detached process, not in tmux.*wt-coord logs 2 -f/);
     let log = '';
     for (let i = 0; i < 50 && !log.includes('prompt also in env'); i++) {
       await new Promise((res) => setTimeout(res, 100));
-      log = (await cli(repo.dir, ['logs', '2'])).stdout;
+      log = (await wtc(repo.dir, ['logs', '2'])).stdout;
     }
     assert.match(log, /agent 2 sees/);
-    assert.equal((await cli(repo.dir, ['stop', '2'])).exitCode, 0);
-    const state = JSON.parse((await cli(repo.dir, ['logs', '2', '--json'])).stdout);
+    assert.equal((await wtc(repo.dir, ['stop', '2'])).exitCode, 0);
+    const state = JSON.parse((await wtc(repo.dir, ['logs', '2', '--json'])).stdout);
     assert.equal(state.state, 'stopped');
   });
 
   test('a short-lived agent: logs -f follows until it exits and reports the exit code', async () => {
     const quick = path.join(repo.parent, 'quick-agent.sh');
     writeFileSync(quick, '#!/usr/bin/env bash\nfor i in 1 2 3; do echo "line $i"; sleep 0.2; done\nexit 7\n', { mode: 0o755 });
-    assert.equal((await cli(repo.dir, ['start', '1', '--agent', quick])).exitCode, 0);
-    const follow = await cli(repo.dir, ['logs', '1', '-f'], { timeout: 20_000 });
+    assert.equal((await wtc(repo.dir, ['start', '1', '--agent', quick])).exitCode, 0);
+    const follow = await wtc(repo.dir, ['logs', '1', '-f'], { timeout: 20_000 });
     assert.match(follow.stdout, /line 1\r?\n[\s\S]*line 3/);
     assert.match(follow.stderr, /exited, exit code 7/);
   });
@@ -144,7 +144,7 @@ describe('integrate', () => {
   let repo: TempRepo;
   before(async () => {
     repo = await gitRepo('app', { 'README.md': '# app\n', 'src/shared.txt': 'base\n' });
-    assert.equal((await cli(repo.dir, ['spawn', '3', '--install', 'none'])).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['spawn', '3', '--install', 'none'])).exitCode, 0);
   });
   after(() => repo.cleanup());
 
@@ -157,7 +157,7 @@ describe('integrate', () => {
   };
 
   test('with nothing to integrate it is a clear error and changes nothing', async () => {
-    const r = await cli(repo.dir, ['integrate']);
+    const r = await wtc(repo.dir, ['integrate']);
     assert.equal(r.exitCode, 1);
     oneLineError(r.stderr, /nothing to integrate into wt\/integration/);
     assert.equal(await git(repo.dir, ['branch', '--list', 'wt/integration']), '');
@@ -168,7 +168,7 @@ describe('integrate', () => {
     await commit(2, 'src/shared.txt', 'changed by instance 2\n');
     await commit(3, 'src/shared.txt', 'changed by instance 3\n');
     const headBefore = await git(repo.dir, ['rev-parse', 'HEAD']);
-    const r = await cli(repo.dir, ['integrate']);
+    const r = await wtc(repo.dir, ['integrate']);
     assert.equal(r.exitCode, 4, r.stderr);
     assert.match(r.stderr, /files changed on more than one branch[^\n]*\n\s+src\/shared\.txt: wt\/instance-2, wt\/instance-3/);
     const last = r.stderr.trim().split('\n').at(-1)!;
@@ -187,7 +187,7 @@ describe('integrate', () => {
   test('a failing --check undoes that merge and stops; the branch keeps only checked merges', async () => {
     await commit(1, 'src/later.txt', 'more\n');
     const tipBefore = await git(repo.dir, ['rev-parse', 'wt/integration']);
-    const r = await cli(repo.dir, ['integrate', '--check', 'test ! -e src/later.txt || { echo "later.txt is not allowed"; exit 1; }']);
+    const r = await wtc(repo.dir, ['integrate', '--check', 'test ! -e src/later.txt || { echo "later.txt is not allowed"; exit 1; }']);
     assert.equal(r.exitCode, 1);
     assert.match(r.stderr, /later\.txt is not allowed/);
     assert.match(r.stderr.trim().split('\n').at(-1)!, /^error: the check failed after merging wt\/instance-1; that merge was undone/);
@@ -196,7 +196,7 @@ describe('integrate', () => {
   });
 
   test('integrating into a checked-out branch is refused', async () => {
-    const r = await cli(repo.dir, ['integrate', '--into', 'main']);
+    const r = await wtc(repo.dir, ['integrate', '--into', 'main']);
     assert.equal(r.exitCode, 1);
     oneLineError(r.stderr, /main is checked out in .*integrate never touches a checkout/);
   });
@@ -206,7 +206,7 @@ describe('checkpoint and restore', () => {
   let repo: TempRepo;
   before(async () => {
     repo = await gitRepo();
-    assert.equal((await cli(repo.dir, ['spawn', '1', '--install', 'none'])).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['spawn', '1', '--install', 'none'])).exitCode, 0);
   });
   after(() => repo.cleanup());
 
@@ -214,22 +214,22 @@ describe('checkpoint and restore', () => {
 
   test('a checkpoint records the state; restore puts it back', async () => {
     writeFileSync(path.join(coordDir(repo), 'master-plan.md'), '# plan v1\n');
-    const made = await cli(repo.dir, ['checkpoint', 'first', '--json']);
+    const made = await wtc(repo.dir, ['checkpoint', 'first', '--json']);
     assert.equal(made.exitCode, 0, made.stderr);
     const { manifest } = JSON.parse(made.stdout);
     assert.ok(manifest.coordination.some((f: { path: string }) => f.path === 'instances.json'));
     assert.ok(manifest.memory_bank.some((f: { path: string }) => f.path === 'projectbrief.md'));
     assert.equal(manifest.heads[0].branch, 'wt/instance-1');
     assert.equal(manifest.heads[0].commit, await git(repo.dir, ['rev-parse', 'wt/instance-1']));
-    const list = JSON.parse((await cli(repo.dir, ['checkpoint', '--list', '--json'])).stdout);
+    const list = JSON.parse((await wtc(repo.dir, ['checkpoint', '--list', '--json'])).stdout);
     assert.deepEqual(list.map((c: { name: string; valid: boolean }) => [c.name, c.valid]), [['first', true]]);
 
     const before = instancesJson();
     writeFileSync(path.join(coordDir(repo), 'master-plan.md'), '# plan v2\n');
     writeFileSync(path.join(coordDir(repo), 'made-later.md'), 'later\n');
-    assert.equal((await cli(repo.dir, ['spawn', '1', '--install', 'none'])).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['spawn', '1', '--install', 'none'])).exitCode, 0);
     assert.notEqual(instancesJson(), before);
-    const restored = await cli(repo.dir, ['restore', 'first', '--json']);
+    const restored = await wtc(repo.dir, ['restore', 'first', '--json']);
     assert.equal(restored.exitCode, 0, restored.stderr);
     assert.deepEqual(JSON.parse(instancesJson()), JSON.parse(before));
     assert.equal(readFileSync(path.join(coordDir(repo), 'master-plan.md'), 'utf8'), '# plan v1\n');
@@ -238,46 +238,46 @@ describe('checkpoint and restore', () => {
   });
 
   test('restore of a missing checkpoint is a clear error', async () => {
-    const r = await cli(repo.dir, ['restore', 'nope']);
+    const r = await wtc(repo.dir, ['restore', 'nope']);
     assert.equal(r.exitCode, 1);
     oneLineError(r.stderr, /there is no checkpoint named nope/);
-    const bad = await cli(repo.dir, ['restore', '../escape']);
+    const bad = await wtc(repo.dir, ['restore', '../escape']);
     assert.equal(bad.exitCode, 2);
     oneLineError(bad.stderr, /not a valid checkpoint name/);
   });
 
   test('restore of a corrupt checkpoint changes nothing', async () => {
-    assert.equal((await cli(repo.dir, ['checkpoint', 'second'])).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['checkpoint', 'second'])).exitCode, 0);
     const dir = path.join(coordDir(repo), 'checkpoints', 'second');
     writeFileSync(path.join(coordDir(repo), 'master-plan.md'), '# plan v3\n');
     const snapshot = () => readdirSync(coordDir(repo)).filter((f) => f !== 'events.jsonl').sort().map((f) => [f, existsSync(path.join(coordDir(repo), f)) && !f.includes('.') ? '' : safeRead(path.join(coordDir(repo), f))]);
     const stateBefore = JSON.stringify(snapshot());
 
     writeFileSync(path.join(dir, 'coordination', 'master-plan.md'), '# tampered\n');
-    const tampered = await cli(repo.dir, ['restore', 'second']);
+    const tampered = await wtc(repo.dir, ['restore', 'second']);
     assert.equal(tampered.exitCode, 1);
     oneLineError(tampered.stderr, /master-plan\.md is invalid: its content does not match the checksum/);
     assert.equal(JSON.stringify(snapshot()), stateBefore);
 
     writeFileSync(path.join(dir, 'manifest.json'), '{"version": 1, "name": "second"');
-    const torn = await cli(repo.dir, ['restore', 'second']);
+    const torn = await wtc(repo.dir, ['restore', 'second']);
     assert.equal(torn.exitCode, 1);
     oneLineError(torn.stderr, /manifest\.json is invalid: not valid JSON/);
     assert.equal(JSON.stringify(snapshot()), stateBefore);
-    const list = JSON.parse((await cli(repo.dir, ['checkpoint', '--list', '--json'])).stdout);
+    const list = JSON.parse((await wtc(repo.dir, ['checkpoint', '--list', '--json'])).stdout);
     assert.equal(list.find((c: { name: string }) => c.name === 'second').valid, false);
   });
 
   test('restore refuses while an agent runs', async () => {
     const agent = path.join(repo.parent, 'sleeper.sh');
     writeFileSync(agent, '#!/usr/bin/env bash\nsleep 30\n', { mode: 0o755 });
-    assert.equal((await cli(repo.dir, ['start', '1', '--agent', agent], { env: { WT_COORD_NO_TMUX: '1' } })).exitCode, 0);
+    assert.equal((await wtc(repo.dir, ['start', '1', '--agent', agent], { env: { WT_COORD_NO_TMUX: '1' } })).exitCode, 0);
     try {
-      const r = await cli(repo.dir, ['restore', 'first']);
+      const r = await wtc(repo.dir, ['restore', 'first']);
       assert.equal(r.exitCode, 1);
       oneLineError(r.stderr, /cannot restore a checkpoint while agents run \(instance-1\).*wt-coord stop 1/);
     } finally {
-      await cli(repo.dir, ['stop']);
+      await wtc(repo.dir, ['stop']);
     }
   });
 });

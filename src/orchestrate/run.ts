@@ -233,8 +233,14 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
       interventions.push(...result.interventions);
     }
   } finally {
-    // Agents still running (waiting on work that will not come) are stopped; their logs stay.
-    const running = (await listAgentStatuses(repo, ids)).filter((a) => a.state === 'running').map((a) => a.instance);
+    // Agents get a moment to see the empty queue and exit on their own; the rest (an interactive
+    // agent never exits by itself) are stopped. Their logs stay.
+    let running: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      running = (await listAgentStatuses(repo, ids)).filter((a) => a.state === 'running').map((a) => a.instance);
+      if (running.length === 0 || why.startsWith('the planning task')) break;
+      await sleep(300);
+    }
     if (running.length) await stopAgents(repo, running).catch(() => undefined);
   }
   const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions });
