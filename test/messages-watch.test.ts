@@ -1,0 +1,77 @@
+// `wt-coord watch`: in a real terminal (tmux: new-session -d, send-keys, capture-pane) it shows a new
+// message within a second and quits cleanly on q; piped, it prints one plain line per change and
+// stops cleanly on SIGINT.
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CLI } from './helpers.js';
+import { agent, queueRepo, type QueueRepo } from './tasks-fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hasTmux = (await execa('tmux', ['-V'], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;
+
+describe('wt-coord watch', () => {
+  let q: QueueRepo;
+  before(async () => {
+    q = await queueRepo(2);
+  });
+  after(() => q.repo.cleanup());
+
+  test('in tmux: a new message shows within a second, and q quits cleanly', { skip: hasTmux ? false : 'tmux is not installed: the live terminal view cannot be driven' }, async () => {
+    const socket = `wtc-msg-${process.pid}`;
+    const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args], { reject: false });
+    const exitFile = path.join(q.repo.parent, 'watch-exit');
+    const screen = async () => (await tmux('capture-pane', '-p', '-t', 'watch')).stdout;
+    try {
+      const command = `cd ${JSON.stringify(q.repo.dir)} && ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} watch; echo "exit=$?" > ${JSON.stringify(exitFile)}`;
+      const started = await tmux('new-session', '-d', '-s', 'watch', '-x', '160', '-y', '40', '-e', 'TERM=xterm-256color', command);
+      assert.equal(started.exitCode, 0, started.stderr);
+      for (let i = 0; i < 200 && !(await screen()).includes('INSTANCES (2)'); i++) await sleep(50);
+      assert.match(await screen(), /wt-coord watch {2}app .*\(q to quit\)/);
+      assert.match(await screen(), /instance-1 +no task +0%/);
+
+      const sent = await agent(q, 1, ['send', 'instance-2', 'watch me arrive']);
+      assert.equal(sent.code, 0, sent.err);
+      const sentAt = Date.now();
+      let seen = false;
+      while (!seen && Date.now() - sentAt < 1_000) {
+        seen = (await screen()).includes('instance-1 -> instance-2 [message] watch me arrive');
+        if (!seen) await sleep(25);
+      }
+      assert.ok(seen, `the message was not on screen within a second of the send:\n${await screen()}`);
+
+      assert.equal((await agent(q, 2, ['claim', 'src/api/', 'live'])).code, 0);
+      for (let i = 0; i < 40 && !(await screen()).includes('PATH CLAIMS (1)'); i++) await sleep(25);
+      assert.match(await screen(), /src\/api\/ +instance-2/);
+
+      await tmux('send-keys', '-t', 'watch', 'q');
+      for (let i = 0; i < 100 && !existsSync(exitFile); i++) await sleep(50);
+      assert.equal(readFileSync(exitFile, 'utf8').trim(), 'exit=0', 'q quits with exit 0');
+    } finally {
+      await tmux('kill-server');
+    }
+  });
+
+  test('piped: plain lines, one per change, and a clean stop on SIGINT', async () => {
+    const child = execa(process.execPath, [CLI, 'watch'], { cwd: q.repo.dir, reject: false });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes('instance instance-2'); i++) await sleep(50);
+    assert.doesNotMatch(out, /\x1b\[/, 'no terminal control codes in a pipe');
+    assert.equal((await agent(q, 2, ['broadcast', 'plain and simple'])).code, 0);
+    for (let i = 0; i < 100 && !out.includes('plain and simple'); i++) await sleep(20);
+    assert.match(out, /^message m\d+ \S+ instance-2 -> broadcast \[discovery\] plain and simple$/m);
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 0);
+  });
+
+  test('--once --json prints one snapshot', async () => {
+    const r = await execa(process.execPath, [CLI, 'watch', '--once', '--json'], { cwd: q.repo.dir });
+    const snap = JSON.parse(r.stdout);
+    assert.deepEqual(snap.instances.map((i: { name: string }) => i.name), ['instance-1', 'instance-2']);
+    assert.ok(snap.messages.some((m: { body: string }) => m.body === 'plain and simple'));
+  });
+});
