@@ -18,6 +18,7 @@ function printReport(report: MergeReport): string[] {
   const verb = report.dry_run ? 'would merge' : 'merged';
   lines.push(`${verb} ${report.merged} new discoveries, ${report.duplicates} duplicates credited to their entry (${report.entries} entries, merge ${report.generation})`);
   if (report.dry_run) for (const a of report.added) lines.push(`  + [${a.category}] ${a.text.split('\n')[0]!.slice(0, 100)}  — ${a.instance}`);
+  if (report.dry_run && report.merged > report.added.length) lines.push(`  ... and ${report.merged - report.added.length} more`);
   if (report.already_merged) lines.push(`${report.already_merged} records were merged by an interrupted run; filed now`);
   for (const s of report.skipped) lines.push(`skipped corrupt record ${s.file}: ${s.problem}${report.dry_run ? '' : ' (kept for inspection)'}`);
   lines.push(report.files_changed.length ? `${report.dry_run ? 'would change' : 'changed'}: ${report.files_changed.join(', ')}` : 'memory bank unchanged');

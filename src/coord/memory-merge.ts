@@ -61,8 +61,11 @@ export interface MergeReport {
   generation: number;
   entries: number;
   dry_run: boolean;
+  /** The first ADDED_PREVIEW new entries (text cut at 200 characters). */
   added: { category: string; text: string; instance: string }[];
 }
+
+const ADDED_PREVIEW = 100;
 
 /** Pure: the state after folding `records` (in arrival order) into `state`. */
 export function planMerge(state: MemoryState, records: DiscoveryRecord[]): MergePlan {
@@ -151,7 +154,8 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
       generation: plan.state.generation,
       entries: plan.state.entries.length,
       dry_run: Boolean(options.dryRun),
-      added: plan.added.map((e) => ({ category: e.category, text: e.text, instance: e.contributors[0]!.instance })),
+      // A preview, not the data: the bank holds the full text.
+      added: plan.added.slice(0, ADDED_PREVIEW).map((e) => ({ category: e.category, text: e.text.slice(0, 200), instance: e.contributors[0]!.instance })),
     };
     if (options.dryRun) return report;
     if (plan.changed) {

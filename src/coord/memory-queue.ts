@@ -3,7 +3,7 @@
 // queue at once with no lock, and a reader never sees half a record. The merger moves merged
 // records to `merged/` and records it cannot read to `corrupt/` (kept for inspection).
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, describeZodError } from '../errors.js';
@@ -167,22 +167,20 @@ export function parseDiscoveryRecord(name: string, text: string): { record: Disc
   return { record: parsed.data };
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Reads every queued record in arrival order; records that do not parse are reported, not thrown. */
 export async function readQueue(coordDir: string): Promise<QueueRead> {
   const dirs = queuePaths(coordDir);
   const names = (await fs.readdir(dirs.new).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
   const result: QueueRead = { records: [], corrupt: [] };
-  const texts = await mapLimit(names, 64, (name) => fs.readFile(path.join(dirs.new, name), 'utf8').catch(() => null));
+  // Synchronous on purpose: for thousands of small files, one blocking read each is several times
+  // faster than four thread-pool round trips (open, fstat, read, close) each.
+  const texts = names.map((name) => {
+    try {
+      return readFileSync(path.join(dirs.new, name), 'utf8');
+    } catch {
+      return null;
+    }
+  });
   names.forEach((name, index) => {
     const text = texts[index];
     if (text === null || text === undefined) return; // taken by a concurrent merger
@@ -199,13 +197,13 @@ export async function readQueue(coordDir: string): Promise<QueueRead> {
 export async function moveRecords(files: string[], toDir: string): Promise<void> {
   if (files.length === 0) return;
   await fs.mkdir(toDir, { recursive: true });
-  await mapLimit(files, 64, async (file) => {
+  for (const file of files) {
     try {
-      await fs.rename(file, path.join(toDir, path.basename(file)));
+      renameSync(file, path.join(toDir, path.basename(file))); // see readQueue: sync is faster in bulk
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-  });
+  }
   await fsyncDir(toDir);
 }
 
