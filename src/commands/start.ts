@@ -17,7 +17,7 @@ export function register(program: Command): void {
       const repo = await openRepo();
       const { started, usedTmux } = await startAgents(repo, parseInstanceList(refs), { agent: options.agent, noTmux: !options.tmux });
       if (options.json) return printJson({ tmux: usedTmux, started });
-      if (!usedTmux) note(options.tmux ? 'tmux not found: agents run as detached processes (wt-coord logs <k> -f shows their output; attach needs tmux)' : 'agents run as detached processes (--no-tmux)');
+      if (!usedTmux) note(options.tmux ? 'tmux not available (not installed, or WT_COORD_NO_TMUX=1): agents run as detached processes (wt-coord logs <k> -f shows their output; attach needs tmux)' : 'agents run as detached processes (--no-tmux)');
       printLines(...started.map((a) => `started ${a.name}: ${a.command} ${a.session ? `in tmux session ${a.session}` : `as pid ${a.pid}`}; log ${a.log}`));
     });
 }

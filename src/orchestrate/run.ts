@@ -201,7 +201,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
   const names = spawned.created.map((c) => c.name);
   for (const c of spawned.created) options.onLine(`  ${c.name}: ${c.worktree} on ${c.branch}`);
   const usedTmux = !options.noTmux && tmuxAvailable();
-  if (!usedTmux) options.onLine('tmux not available: agents run as detached processes (wt-coord logs <k> -f follows one)');
+  if (!usedTmux) options.onLine('tmux not available (not installed, --no-tmux, or WT_COORD_NO_TMUX=1): agents run as detached processes (wt-coord logs <k> -f follows one)');
   const interventions: string[] = [];
   let outcome: RunReport['outcome'] = 'done';
   let why = '';
