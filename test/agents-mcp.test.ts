@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI, cli, gitRepo, instanceDir, type TempRepo } from './helpers.ts';
+import { CLI, cli, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 
 const TOOLS = ['init_coordination', 'create_task', 'claim_task', 'complete_task', 'get_status', 'add_discovery', 'report_progress', 'send_message', 'read_inbox', 'claim_path', 'release_path'];
 
@@ -38,7 +38,7 @@ describe('wt-coord mcp over stdio', () => {
   before(async () => {
     repo = await gitRepo();
     const spawned = await cli(repo.dir, ['spawn', '3', '--install', 'none']);
-    assert.equal(spawned.exitCode, 0, spawned.stderr);
+    assert.equal(spawned.exitCode, 0, String(spawned.stderr));
   });
   after(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
@@ -140,6 +140,6 @@ describe('wt-coord mcp over stdio', () => {
   test('an unknown --instance fails before serving, with a clear message', async () => {
     const result = await cli(repo.dir, ['mcp', '--instance', '9'], { input: '' });
     assert.equal(result.exitCode, 2);
-    assert.match(result.stderr, /instance-9 is not registered/);
+    assert.match(String(result.stderr), /instance-9 is not registered/);
   });
 });

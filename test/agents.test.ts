@@ -5,10 +5,10 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HOOK_MARKER, mergeSettings, parseSettings, wtCoordHooks } from '../src/agents/claude-settings.ts';
-import { claimPath } from '../src/coord/claims.ts';
-import { sendMessage } from '../src/coord/messages.ts';
-import { DIST, cli, git, gitRepo, instanceDir, type TempRepo } from './helpers.ts';
+import { HOOK_MARKER, mergeSettings, parseSettings, wtCoordHooks } from '../src/agents/claude-settings.js';
+import { claimPath } from '../src/coord/claims.js';
+import { sendMessage } from '../src/coord/messages.js';
+import { DIST, cli, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 
 const HOOK = path.join(DIST, 'hook.js');
 
@@ -75,7 +75,7 @@ describe('spawn writes the agent integration', () => {
     mkdirSync(path.join(repo.dir, '.claude'));
     writeFileSync(path.join(repo.dir, '.claude', 'settings.local.json'), JSON.stringify(userSettings, null, 2));
     const result = await cli(repo.dir, ['spawn', '2', '--install', 'none']);
-    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.exitCode, 0, String(result.stderr));
   });
   after(() => repo.cleanup());
 
@@ -111,7 +111,7 @@ describe('spawn writes the agent integration', () => {
 
   test('--agent codex gets AGENTS.md and no Claude Code files; a tracked AGENTS.md is never changed', async () => {
     const codex = await cli(repo.dir, ['spawn', '1', '--install', 'none', '--agent', 'codex']);
-    assert.equal(codex.exitCode, 0, codex.stderr);
+    assert.equal(codex.exitCode, 0, String(codex.stderr));
     const worktree = instanceDir(repo, 3);
     assert.match(readFileSync(path.join(worktree, 'AGENTS.md'), 'utf8'), /You are \*\*instance-3\*\*/);
     assert.equal(existsSync(path.join(worktree, '.mcp.json')), false);
@@ -123,14 +123,14 @@ describe('spawn writes the agent integration', () => {
     const tracked = await gitRepo('lib', { 'AGENTS.md': '# our agents doc\n', '.mcp.json': '{"mcpServers":{}}\n', 'README.md': 'x\n' });
     try {
       const codex = await cli(tracked.dir, ['spawn', '1', '--install', 'none', '--agent', 'aider']);
-      assert.equal(codex.exitCode, 0, codex.stderr);
+      assert.equal(codex.exitCode, 0, String(codex.stderr));
       assert.equal(readFileSync(path.join(instanceDir(tracked, 1), 'AGENTS.md'), 'utf8'), '# our agents doc\n');
-      assert.match(codex.stdout, /the project tracks AGENTS\.md/);
+      assert.match(String(codex.stdout), /the project tracks AGENTS\.md/);
       const claude = await cli(tracked.dir, ['spawn', '1', '--install', 'none', '--agent', 'claude']);
-      assert.equal(claude.exitCode, 0, claude.stderr);
+      assert.equal(claude.exitCode, 0, String(claude.stderr));
       const worktree = instanceDir(tracked, 2);
       assert.equal(readFileSync(path.join(worktree, '.mcp.json'), 'utf8'), '{"mcpServers":{}}\n');
-      assert.ok(claude.stdout.includes(`cd '${worktree}' && claude mcp add --scope local wt-coord -- '${process.execPath}' '${path.join(DIST, 'cli.js')}' 'mcp' '--instance' '2' '--repo' '${worktree}'`), claude.stdout);
+      assert.ok(String(claude.stdout).includes(`cd '${worktree}' && claude mcp add --scope local wt-coord -- '${process.execPath}' '${path.join(DIST, 'cli.js')}' 'mcp' '--instance' '2' '--repo' '${worktree}'`), String(claude.stdout));
       const settings = JSON.parse(readFileSync(path.join(worktree, '.claude', 'settings.local.json'), 'utf8'));
       assert.equal(settings.enabledMcpjsonServers, undefined, 'no approval for a server that is not in .mcp.json');
       assert.equal(await git(worktree, ['status', '--porcelain']), '');
@@ -146,7 +146,7 @@ describe('spawn writes the agent integration', () => {
       writeFileSync(path.join(bad.dir, '.claude', 'settings.local.json'), '{ "permissions": ');
       const result = await cli(bad.dir, ['spawn', '1', '--install', 'none']);
       assert.notEqual(result.exitCode, 0);
-      assert.match(result.stderr, /settings\.local\.json is not valid JSON.*wt-coord will not overwrite it/);
+      assert.match(String(result.stderr), /settings\.local\.json is not valid JSON.*wt-coord will not overwrite it/);
       assert.equal(readFileSync(path.join(bad.dir, '.claude', 'settings.local.json'), 'utf8'), '{ "permissions": ');
     } finally {
       bad.cleanup();
@@ -160,19 +160,19 @@ describe('hooks, fed the documented input', () => {
   before(async () => {
     repo = await gitRepo();
     const result = await cli(repo.dir, ['spawn', '2', '--install', 'none']);
-    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.exitCode, 0, String(result.stderr));
     coordDir = path.join(repo.dir, '.git', 'wt-coord');
   });
   after(() => repo.cleanup());
 
   test('SessionStart: who you are, your task, unread messages, the memory bank', async () => {
     const task = await cli(repo.dir, ['task', 'add', 'Write the parser', '-p', '1']);
-    assert.equal(task.exitCode, 0, task.stderr);
+    assert.equal(task.exitCode, 0, String(task.stderr));
     const claim = await execa(path.join(instanceDir(repo, 1), '.claude-instance', 'coordinate.sh'), ['request-task'], { reject: false });
-    assert.equal(claim.exitCode, 0, claim.stderr);
+    assert.equal(claim.exitCode, 0, String(claim.stderr));
     await sendMessage(coordDir, { from: 'instance-2', to: 'instance-1', type: 'question', body: 'where is the db config?', requires_response: true });
     const result = await runHook(repo, 1, 'SessionStart', baseInput(repo, 1, 'SessionStart', { source: 'startup' }));
-    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.exitCode, 0, String(result.stderr));
     const output = JSON.parse(result.stdout);
     assert.equal(output.hookSpecificOutput.hookEventName, 'SessionStart');
     const context: string = output.hookSpecificOutput.additionalContext;
@@ -211,7 +211,7 @@ describe('hooks, fed the documented input', () => {
   test('PreToolUse: a write into memory-bank-shared/ is denied, pointing to update-memory', async () => {
     for (const [tool, file] of [['Write', 'memory-bank-shared/systemPatterns.md'], ['Edit', path.join(instanceDir(repo, 1), 'memory-bank-shared', 'projectbrief.md')], ['MultiEdit', path.join(repo.dir, 'memory-bank', 'requirements.md')]] as const) {
       const result = await runHook(repo, 1, 'PreToolUse', baseInput(repo, 1, 'PreToolUse', { tool_name: tool, tool_input: { file_path: file, content: 'x' } }));
-      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.exitCode, 0, String(result.stderr));
       const out = JSON.parse(result.stdout).hookSpecificOutput;
       assert.equal(out.hookEventName, 'PreToolUse');
       assert.equal(out.permissionDecision, 'deny', `${tool} ${file}`);
