@@ -1,6 +1,6 @@
 // Shared pieces of the orchestration tests: a private tmux server, the fake agent, task lists.
 import { execa } from 'execa';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, cli } from './helpers.js';
 
@@ -15,6 +15,8 @@ export function useOwnTmuxServer(tag: string): string {
 
 export async function killTmuxServer(socket: string): Promise<void> {
   await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+  // tmux leaves the socket file of a killed server behind.
+  rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 }
 
 /** Why tmux tests skip, or false when tmux is here. */
