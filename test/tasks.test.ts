@@ -198,7 +198,7 @@ describe('bad input: a clear error, a non-zero exit, nothing changed', () => {
 describe('leases', () => {
   let q: QueueRepo;
   before(async () => {
-    q = await queueRepo(2, 'lease_minutes: 0.04\n'); // 2.4 s
+    q = await queueRepo(2, 'lease_minutes: 0.1\n'); // 6 s: short for the test, long enough for a loaded machine
   });
   after(() => q.repo.cleanup());
 
@@ -211,7 +211,7 @@ describe('leases', () => {
     const holder = spawn('bash', ['-c', `"${script}" request-task > /dev/null && touch "${flag}" && sleep 0.5; "${script}" complete task-001 "late" 2>> "${log}"; echo "complete $?" >> "${log}"; "${script}" report-progress 90% 2>> "${log}"; echo "progress $?" >> "${log}"`], { stdio: 'ignore' });
     while (!existsSync(flag)) await sleep(20);
     holder.kill('SIGSTOP');
-    await sleep(3_000);
+    await sleep(6_500);
     const taken = await agent(q, 2, ['request-task']);
     assert.match(taken.out, /Claimed task-001 .*attempt 2, token 2/, taken.err);
     holder.kill('SIGCONT');

@@ -23,6 +23,8 @@ export interface AtomicWriteOptions {
   /** Keep the replaced version as `backupPath` (a hard link: no copy). */
   backupPath?: string;
   mode?: number;
+  /** false for derived files (views): still atomic against a crashed process, but no fsync wait; doctor rebuilds them. */
+  fsync?: boolean;
 }
 
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
@@ -32,7 +34,7 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
     const handle = await fs.open(temp, 'w', options.mode ?? 0o644);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.fsync !== false) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -42,7 +44,7 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await fsyncDir(dir);
+  if (options.fsync !== false) await fsyncDir(dir);
 }
 
 /** The file being replaced survives as the backup: link it, then rename the link over the old backup. */

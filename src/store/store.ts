@@ -90,7 +90,7 @@ export class Transaction {
     for (const [file, text] of texts) {
       await writeFileAtomic(path.join(this.dir, file), text, { backupPath: backupPathOf(this.dir, file) });
     }
-    for (const [file, text] of this.views) await writeFileAtomic(file, text);
+    for (const [file, text] of this.views) await writeFileAtomic(file, text, { fsync: false }); // views are derived: rebuilt by doctor
     await appendEvents(this.dir, this.events);
     for (const hook of this.afterCommitHooks) await hook();
   }
