@@ -274,13 +274,28 @@ export interface CallerOptions {
   heartbeatId?: number;
 }
 
+/**
+ * Leases run in minutes, so a message verb renews one only when it is older than this: a renewal
+ * rewrites instances.json and its views (several fsyncs), which would otherwise double the cost of
+ * every send. (The message verbs are marked readOnly in verbs.ts so the dispatcher does not renew
+ * it a second time.)
+ */
+export const MESSAGE_HEARTBEAT_EVERY_MS = 15_000;
+
+async function renewLeaseIfDue(tx: Transaction, instanceId: number): Promise<void> {
+  const { instances } = await tx.get(instancesDoc);
+  const me = instances.find((i) => i.id === instanceId);
+  const seen = me?.last_seen ? Date.parse(me.last_seen) : 0;
+  if (me && !(Date.now() - seen < MESSAGE_HEARTBEAT_EVERY_MS)) await touchInstance(tx, instanceId);
+}
+
 export async function sendMessage(coordDir: string, input: SendInput, options: CallerOptions = {}): Promise<Message> {
   // Fail on bad input before waiting for the lock.
   validateBody(input.body);
   validateType(input.type);
   return transact(coordDir, async (tx) => {
     const message = await postMessage(tx, input);
-    if (options.heartbeatId !== undefined) await touchInstance(tx, options.heartbeatId);
+    if (options.heartbeatId !== undefined) await renewLeaseIfDue(tx, options.heartbeatId);
     return message;
   });
 }
@@ -329,7 +344,7 @@ export async function readInboxReport(coordDir: string, who: string, options: In
     // Past everything in the log, not only past what was for us: the next read starts there.
     const position = Math.max(before, log.lastSeq);
     if (position !== before) tx.set(inboxPositionsDoc, { ...positionsDoc, positions: { ...positionsDoc.positions, [who]: position } });
-    if (options.heartbeatId !== undefined) await touchInstance(tx, options.heartbeatId);
+    if (options.heartbeatId !== undefined) await renewLeaseIfDue(tx, options.heartbeatId);
     const skipped = log.skipped;
     if (options.retentionMs !== undefined && isDueForCompaction(log, options.retentionMs, Date.now())) {
       log = await compactLocked(tx, log, options.retentionMs, Date.now());
