@@ -233,6 +233,30 @@ describe('spawn failures', () => {
     assert.equal(await gitStatus(instanceDir(repo, 1)), '');
   });
 
+  it('a spawn killed mid-way is reported by status, removed by teardown --force, and the next spawn proceeds', async () => {
+    const repo = await newRepo({ 'README.md': '# app\n', 'wt-coord.yaml': 'setup:\n  - sleep 20\n' });
+    const child = runCli(repo.dir, ['spawn', '2']);
+    const kits = [1, 2].map((k) => path.join(instanceDir(repo, k), '.claude-instance', 'coordinate.sh'));
+    for (let waited = 0; !kits.every((k) => existsSync(k)); waited += 50) {
+      assert.ok(waited < 20_000, 'spawn reached its setup step');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    await child;
+    const status = await cli(repo.dir, ['status', '--json']);
+    assert.equal(status.exitCode, 0, status.stderr);
+    assert.deepEqual((JSON.parse(status.stdout).instances as { name: string; spawn_interrupted: boolean }[]).map((i) => [i.name, i.spawn_interrupted]), [['instance-1', true], ['instance-2', true]]);
+    assert.match((await cli(repo.dir, ['status'])).stdout, /instance-1 .*SPAWN INTERRUPTED/);
+    const torn = await cli(repo.dir, ['teardown', '--all', '--force']);
+    assert.equal(torn.exitCode, 0, torn.stderr);
+    assert.deepEqual(await branches(repo), []);
+    assert.deepEqual(await worktreePaths(repo), [repo.dir]);
+    await fs.writeFile(path.join(repo.dir, 'wt-coord.yaml'), 'setup: []\n');
+    const again = await cli(repo.dir, ['spawn', '1', '--json']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).created[0].name, 'instance-1');
+  });
+
   it('two spawns at once are serialized: distinct numbers, no corruption', async () => {
     const repo = await newRepo();
     const [a, b] = await Promise.all([cli(repo.dir, ['spawn', '2', '--json']), cli(repo.dir, ['spawn', '2', '--json'])]);

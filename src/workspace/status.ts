@@ -1,6 +1,9 @@
 // `wt-coord status`: collect, then print. Sections from the coordination modules (queue summary,
 // path-claim conflicts) plug in through registerStatusSection.
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { isProcessAlive } from '../store/lock.js';
 import { countCommits, dirtyFiles } from '../git.js';
 import { instancesDoc, type Instance } from '../coord/instances.js';
 import { readDoc } from '../store/store.js';
@@ -13,6 +16,8 @@ export interface InstanceStatus {
   branch: string;
   status: Instance['status'];
   folder_exists: boolean;
+  /** Registered as being created, but no spawn is running: its spawn was killed. */
+  spawn_interrupted: boolean;
   commits_ahead: number;
   dirty_files: number;
   progress: number;
@@ -41,7 +46,7 @@ export interface StatusReport {
   sections: Record<string, unknown>;
 }
 
-async function collectInstance(instance: Instance): Promise<InstanceStatus> {
+async function collectInstance(instance: Instance, spawnRunning: boolean): Promise<InstanceStatus> {
   const exists = await fs.stat(instance.worktree).then((s) => s.isDirectory(), () => false);
   return {
     id: instance.id,
@@ -50,6 +55,7 @@ async function collectInstance(instance: Instance): Promise<InstanceStatus> {
     branch: instance.branch,
     status: instance.status,
     folder_exists: exists,
+    spawn_interrupted: instance.status === 'creating' && !spawnRunning,
     commits_ahead: await countCommits(instance.main_repo, `${instance.base_commit}..${instance.branch}`),
     dirty_files: exists ? (await dirtyFiles(instance.worktree).catch(() => [])).length : 0,
     progress: instance.progress,
@@ -60,9 +66,22 @@ async function collectInstance(instance: Instance): Promise<InstanceStatus> {
   };
 }
 
+/** Whether a live process holds the spawn lock (a killed spawn leaves its lock file behind). */
+async function isSpawnRunning(coordDir: string): Promise<boolean> {
+  const text = await fs.readFile(path.join(coordDir, 'spawn.lock'), 'utf8').catch(() => null);
+  if (text === null) return false;
+  try {
+    const holder = JSON.parse(text) as { pid?: number; host?: string };
+    return holder.host !== hostname() || (typeof holder.pid === 'number' && isProcessAlive(holder.pid));
+  } catch {
+    return true; // being written right now
+  }
+}
+
 export async function collectStatus(repo: RepoContext): Promise<StatusReport> {
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
-  const collected = await Promise.all(instances.map(collectInstance));
+  const spawnRunning = await isSpawnRunning(repo.coordDir);
+  const collected = await Promise.all(instances.map((i) => collectInstance(i, spawnRunning)));
   const extra: Record<string, unknown> = {};
   for (const section of sections) extra[section.name] = await section.collect(repo, collected);
   return { repository: repo.mainWorktree, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir, instances: collected, sections: extra };
@@ -72,7 +91,7 @@ export function printStatus(report: StatusReport): string {
   const lines = [`repository: ${report.repository}`, `coordination: ${report.coordination_dir}`];
   if (report.instances.length === 0) lines.push('no instances (wt-coord spawn <n> makes some)');
   const rows = report.instances.map((i) => {
-    const state = !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
+    const state = !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.spawn_interrupted ? 'SPAWN INTERRUPTED (`wt-coord teardown ' + i.id + ' --force` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
     const progress = `${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
     return [i.name, i.branch, state, i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
   });

@@ -30,7 +30,8 @@ export async function selectIncludedPaths(mainWorktree: string): Promise<string[
   for (const entry of listed.split('\0').filter(Boolean)) {
     if (matcher.ignores(entry)) {
       selected.push(entry);
-    } else if (entry.endsWith('/') && patternText.some((p) => p.startsWith(entry) || p.startsWith('**'))) {
+    } else if (entry.endsWith('/') && patternText.some((p) => p.startsWith(entry) || (p.startsWith('**') && !/(^|\/)node_modules\/$/.test(entry)))) {
+      // (`**/x` does not send us walking through node_modules: dependencies have their own step.)
       // A pattern may select files inside an ignored folder without selecting the folder itself.
       for (const file of await walkFiles(mainWorktree, entry.slice(0, -1))) if (matcher.ignores(file)) selected.push(file);
     }
