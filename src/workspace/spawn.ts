@@ -129,7 +129,10 @@ class StepError extends WtError {
   }
 }
 
-// `git worktree add` for several instances at once contends for git's own locks: one at a time.
+// `git worktree add` for several instances at once contends for git's own locks, and a git command
+// run while another worktree is half-added can fail reading that worktree's records. So every git
+// call of a spawn step goes through this FIFO chain: since each instance queues its `worktree add`
+// first, later steps' git calls run only once every worktree of this spawn is complete.
 let gitChain: Promise<unknown> = Promise.resolve();
 function serializeGit<T>(fn: () => Promise<T>): Promise<T> {
   const next = gitChain.then(fn, fn);
@@ -189,8 +192,8 @@ async function createInstance(repo: RepoContext, instance: Instance, plan: Depen
   await step('worktreeinclude', () => copyWorktreeIncludes(repo.mainWorktree, instance.worktree));
   const dependencies = await step('dependencies', () => materializeDependencies(plan, repo.mainWorktree, instance.worktree, log));
   await step('kit', () => writeInstanceKit(instance));
-  await step('hooks', () => installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree));
-  const agent = await step('agent', () => installAgentIntegration(repo, instance));
+  await step('hooks', () => serializeGit(() => installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree)));
+  const agent = await step('agent', () => serializeGit(() => installAgentIntegration(repo, instance)));
   await step('setup', () => runSetupCommands(repo, instance, log));
   await step('register', () =>
     transact(repo.coordDir, async (tx) => {
