@@ -140,6 +140,25 @@ describe('start, logs, stop', () => {
   });
 });
 
+test('teardown stops the agent of the instance it removes, and only that one', { skip: noTmux }, async () => {
+  const repo = await gitRepo();
+  try {
+    assert.equal((await wtc(repo.dir, ['spawn', '2', '--install', 'none'])).exitCode, 0);
+    const agent = path.join(repo.parent, 'long-agent.sh');
+    writeFileSync(agent, '#!/usr/bin/env bash\nsleep 60\n', { mode: 0o755 });
+    const started = JSON.parse((await wtc(repo.dir, ['start', '--agent', agent, '--json'])).stdout);
+    const session = (k: number) => started.started.find((a: { instance: number }) => a.instance === k).session as string;
+    assert.ok(await tmuxHasSession(socket, session(1)));
+    const down = await wtc(repo.dir, ['teardown', '1', '--force']);
+    assert.equal(down.exitCode, 0, down.stderr);
+    assert.equal(await tmuxHasSession(socket, session(1)), false, 'the removed instance\'s agent still runs');
+    assert.equal(await tmuxHasSession(socket, session(2)), true, 'the other instance\'s agent was stopped too');
+  } finally {
+    await wtc(repo.dir, ['stop']);
+    repo.cleanup();
+  }
+});
+
 describe('integrate', () => {
   let repo: TempRepo;
   before(async () => {

@@ -4,6 +4,10 @@ import { openRepo } from '../workspace/repo.js';
 import { describeLoss, executeTeardown, planTeardown, type TeardownOptions } from '../workspace/teardown.js';
 import { printJson, printLines } from './output.js';
 import { parseInstanceList } from './parse.js';
+// What removed instances held is released by these (tasks, path claims, running agents).
+import '../workspace/task-integration.js';
+import '../workspace/claim-integration.js';
+import '../workspace/agent-integration.js';
 
 export function register(program: Command): void {
   program
