@@ -26,6 +26,23 @@ export async function timeMedian(fn, { runs = 5, warmup = 1 } = {}) {
   return median(times);
 }
 
+/**
+ * Medians of several commands measured in alternation (a, b, c, a, b, c, ...), so that drift in
+ * the machine's speed during the run weighs on each the same: the ratios between them hold.
+ */
+export async function timeInterleaved(fns, { runs = 11, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const times = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const start = process.hrtime.bigint();
+      await fn();
+      times[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  return times.map(median);
+}
+
 /** Prints rows of [label, value, unit, note] aligned. */
 export function printTable(rows) {
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/. Two entries share chunks: cli.js (the leader's CLI, commander)
 // and instance.js (what coordinate.sh and the hooks call: no commander, loaded on every agent call).
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 
 const outdir = process.env.WT_COORD_OUTDIR ?? 'dist';
 
@@ -20,7 +20,7 @@ const zodEnglishOnly = {
   },
 };
 await rm(outdir, { recursive: true, force: true });
-await build({
+const main = await build({
   // hook-run.js: the full Claude Code hook run, loaded by hook.js (below) only when needed.
   entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', 'hook-run': 'src/agents/hooks/run.ts' },
   outdir,
@@ -36,8 +36,11 @@ await build({
   plugins: [zodEnglishOnly],
   // Smaller files parse faster, and every coordinate.sh call parses what it loads.
   minify: true,
+  // WT_COORD_METAFILE=1 writes dist/meta.json: what each chunk holds, to see what a verb loads.
+  metafile: Boolean(process.env.WT_COORD_METAFILE),
   logLevel: 'warning',
 });
+if (main.metafile) await writeFile(`${outdir}/meta.json`, JSON.stringify(main.metafile));
 // hook.js runs on every prompt and tool call of a Claude Code instance: one small standalone file
 // (no shared chunk, no require banner), which imports hook-run.js only when there may be news.
 await build({

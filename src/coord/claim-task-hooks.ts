@@ -2,15 +2,16 @@
 // completing transaction (coordinate.sh complete and the leader's commands alike). A task that
 // ends otherwise (failed, requeued, lease expired, cancelled) lets its claims go too: whoever takes
 // it next claims what it needs.
+// The claims and messages modules (and picomatch) load only when a task actually ends: the queue
+// verbs that do not end one (request-task, report-progress) run on every agent call and skip them.
 import { WtError } from '../errors.js';
-import { releaseClaimsInTx } from './claims.js';
-import { postMessage } from './messages.js';
 import { onTaskCompleted, onTaskReleased } from './task-hooks.js';
 import type { Transaction } from '../store/store.js';
 import type { Instance } from './instances.js';
 import type { Task } from './tasks.js';
 
 async function releaseFor(tx: Transaction, task: Task, instance: Instance | null, how: string): Promise<void> {
+  const [{ releaseClaimsInTx }, { postMessage }] = await Promise.all([import('./claims.js'), import('./messages.js')]);
   const released = await releaseClaimsInTx(tx, (c) => c.task_id === task.id && (instance === null || c.instance_id === instance.id), `task ${task.id} ${how}`);
   if (released.length === 0 || !instance) return;
   const patterns = released.map((c) => c.pattern);

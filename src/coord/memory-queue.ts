@@ -2,11 +2,11 @@
 // write `tmp/<id>.json`, fsync, rename into `new/`. A rename is atomic, so any number of instances
 // queue at once with no lock, and a reader never sees half a record. The merger moves merged
 // records to `merged/` and records it cannot read to `corrupt/` (kept for inspection).
-import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, describeZodError } from '../errors.js';
+import { uniqueSuffix } from '../store/unique.js';
 
 export const QUEUE_DIR = 'memory-queue';
 export const DEFAULT_CATEGORIES = ['pattern', 'decision', 'solution', 'blocker'] as const;
@@ -19,7 +19,7 @@ export const categoryNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lo
 
 export const discoveryRecordSchema = z.object({
   v: z.literal(1),
-  id: z.string().regex(/^d-[a-z0-9]+-[0-9a-f]+$/),
+  id: z.string().regex(/^d-[a-z0-9]+-[a-z0-9]+$/),
   instance: z.string().min(1).max(200),
   task: z.string().max(200).nullable(),
   category: categoryNameSchema,
@@ -100,9 +100,9 @@ function overLimit(bytes: number): UsageError {
   );
 }
 
-/** A new id: time first (base 36) so names sort by arrival, then random bits so no two collide. */
+/** A new id: time first (base 36) so names sort by arrival, then pid, counter and random bits so no two collide. */
 export function newDiscoveryId(now = Date.now()): string {
-  return `d-${now.toString(36)}-${randomBytes(5).toString('hex')}`;
+  return `d-${now.toString(36)}-${uniqueSuffix().replace(/-/g, '')}`;
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -1,8 +1,8 @@
 // Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the
 // target, fsync the folder. A process killed at any instant leaves the old or the new file whole.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { uniqueSuffix } from './unique.js';
 
 const TEMP_MARK = '.tmp-';
 
@@ -29,7 +29,7 @@ export interface AtomicWriteOptions {
 
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${uniqueSuffix()}`);
   try {
     const handle = await fs.open(temp, 'w', options.mode ?? 0o644);
     try {
@@ -49,7 +49,7 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
 
 /** The file being replaced survives as the backup: link it, then rename the link over the old backup. */
 async function linkBackup(file: string, backupPath: string): Promise<void> {
-  const staging = `${backupPath}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = `${backupPath}${TEMP_MARK}${uniqueSuffix()}`;
   try {
     await fs.link(file, staging);
   } catch (error) {

@@ -1,10 +1,10 @@
 // An exclusive lock file (O_EXCL) that records its holder. A lock whose holder died (same host) or
 // that outlived `staleMs` is broken under a second "breaker" lock, and only after re-reading it
 // and finding the same nonce, so two processes breaking one stale lock at once cannot both win.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { WtError } from '../errors.js';
+import { uniqueSuffix } from './unique.js';
 
 export interface LockHolder {
   pid: number;
@@ -97,7 +97,7 @@ export class FileLock {
   static async acquire(file: string, options: LockOptions = {}): Promise<FileLock> {
     const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
+    const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
     let wait = 2;
     for (;;) {
       if (await tryCreate(file, me)) return new FileLock(file, me);
