@@ -6,6 +6,7 @@ import { promises as fs, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, describeZodError } from '../errors.js';
+import { fsyncDir } from '../store/atomic.js';
 import { uniqueSuffix } from '../store/unique.js';
 
 export const QUEUE_DIR = 'memory-queue';
@@ -103,15 +104,6 @@ function overLimit(bytes: number): UsageError {
 /** A new id: time first (base 36) so names sort by arrival, then pid, counter and random bits so no two collide. */
 export function newDiscoveryId(now = Date.now()): string {
   return `d-${now.toString(36)}-${uniqueSuffix().replace(/-/g, '')}`;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export interface QueueOptions {

@@ -10,7 +10,8 @@ export function isTempFile(name: string): boolean {
   return name.includes(TEMP_MARK);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a rename inside `dir` durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
