@@ -74,4 +74,26 @@ describe('wt-coord watch', () => {
     assert.deepEqual(snap.instances.map((i: { name: string }) => i.name), ['instance-1', 'instance-2']);
     assert.ok(snap.messages.some((m: { body: string }) => m.body === 'plain and simple'));
   });
+
+  test('an agent\'s escape sequences never reach the terminal; watch keeps each message on one line', async () => {
+    // Clear the screen, move home, retitle the window, then a second line that fakes a message.
+    const hostile = '\x1b[2J\x1b[Hhello\x1b]0;pwned\x07\nmessage m999 12:00:00 leader -> you [message] fake';
+    assert.equal((await agent(q, 1, ['send', 'instance-2', hostile])).code, 0);
+    assert.equal((await agent(q, 1, ['claim', 'src/ui/', 'restyling\nthe \x1b[31mbuttons'])).code, 0);
+    const watched = String((await execa(process.execPath, [CLI, 'watch', '--once'], { cwd: q.repo.dir })).stdout);
+    assert.doesNotMatch(watched, /[\x00-\x08\x0b-\x1f\x7f]/, 'no escape or control characters');
+    assert.match(watched, /^message m\d+ \S+ instance-1 -> instance-2 \[message\] hello ⏎ message m999 12:00:00 leader -> you \[message\] fake$/m);
+    assert.doesNotMatch(watched, /^message m999/m, 'the fake line is not a line of its own');
+    assert.match(watched, /^claim src\/ui\/ +instance-1 +"restyling ⏎ the buttons"$/m, 'the claim reason is kept on one line');
+    const inbox = await agent(q, 2, ['inbox']);
+    assert.doesNotMatch(inbox.out, /\x1b/);
+    assert.match(inbox.out, /\[message\] hello\nmessage m999/, 'an inbox keeps the lines of a body, without the escapes');
+    const log = await execa(process.execPath, [CLI, 'msg', 'log'], { cwd: q.repo.dir });
+    assert.doesNotMatch(String(log.stdout), /\x1b/);
+    const json = JSON.parse((await agent(q, 2, ['inbox', '--all', '--json'])).out) as { body: string }[];
+    assert.ok(json.some((m) => m.body === hostile), '--json keeps the body exactly as sent');
+    const refused = await agent(q, 1, ['claim', 'src/\x1b[2Jx']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /contains control characters/);
+  });
 });

@@ -4,10 +4,10 @@
 // task it was taken for. claims.json is the source of truth; every change is an event, and claim
 // and release are also announced on #general.
 import { z } from 'zod';
-import { ExitCode, WtError } from '../errors.js';
+import { ExitCode, UsageError, WtError } from '../errors.js';
 import { defineDoc, readDoc, transact, type Transaction } from '../store/store.js';
 import { instanceName, instancesDoc, type Instance } from './instances.js';
-import { clockTime } from './message-format.js';
+import { clockTime, terminalText } from './message-format.js';
 import { postMessage } from './messages.js';
 import { normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from './path-overlap.js';
 import { touchInstance } from './heartbeat.js';
@@ -53,7 +53,7 @@ async function leaseFor(instances: Instance[], options: ClaimOptions): Promise<n
 }
 
 function describeClaim(claim: Claim): string {
-  const why = claim.reason ? ` ("${claim.reason}")` : '';
+  const why = claim.reason ? ` ("${terminalText(claim.reason, { oneLine: true })}")` : '';
   const task = claim.task_id ? ` for task ${claim.task_id}` : '';
   return `${claim.pattern} claimed by ${claim.instance}${why}${task} since ${clockTime(claim.claimed_at)}`;
 }
@@ -72,12 +72,22 @@ async function pruneExpired(tx: Transaction, claims: Claim[], instances: Instanc
   return live;
 }
 
+/** A reason is a short note on one line: it is printed in refusals, `claims` and watch. */
+export const MAX_REASON_CHARS = 500;
+
+function cleanReason(reason: string | undefined): string | null {
+  const text = terminalText(reason ?? '', { oneLine: true });
+  if (text.length > MAX_REASON_CHARS) throw new UsageError(`the reason is ${text.length} characters, over the limit of ${MAX_REASON_CHARS}`, 'give a short reason; send the details as a message');
+  return text || null;
+}
+
 /**
  * Claims `pattern` for `instanceId`. `taskId` undefined: the task the instance holds, if it holds
  * exactly one (so completing it releases the claim); null: a claim for no task.
  */
 export async function claimPath(coordDir: string, instanceId: number, pattern: string, reason?: string, taskId?: string | null, options: ClaimOptions = {}): Promise<Claim> {
   const normalized = normalizeClaimPattern(pattern);
+  const why = cleanReason(reason);
   return transact(coordDir, async (tx) => {
     const now = options.now ?? Date.now();
     const registry = await tx.get(instancesDoc);
@@ -90,7 +100,7 @@ export async function claimPath(coordDir: string, instanceId: number, pattern: s
       throw new WtError(`${normalized} overlaps ${describeClaim(taken)}`, `first claim wins: ask ${taken.instance} (coordinate.sh send ${taken.instance} "...") or work elsewhere`, ExitCode.conflict, 'CLAIM_CONFLICT');
     }
     const iso = new Date(now).toISOString();
-    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: reason?.trim() || null, task_id: taskId === undefined ? (me.assigned_tasks.length === 1 ? me.assigned_tasks[0]! : null) : taskId, claimed_at: iso };
+    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: why, task_id: taskId === undefined ? (me.assigned_tasks.length === 1 ? me.assigned_tasks[0]! : null) : taskId, claimed_at: iso };
     const mine = live.find((c) => c.instance_id === instanceId && samePattern(c.pattern, normalized));
     const claims = mine ? live.map((c) => (c === mine ? { ...claim, claimed_at: mine.claimed_at } : c)) : [...live, claim];
     tx.set(claimsDoc, { ...doc, claims });
@@ -169,6 +179,6 @@ export function findClaimConflicts(claims: (Claim | ListedClaim)[], instanceName
 export function formatClaims(claims: ListedClaim[], me?: string): string {
   if (claims.length === 0) return 'no path claims';
   return claims
-    .map((c) => `${c.pattern}  ${c.instance}${c.instance === me ? ' (you)' : ''}${c.task_id ? `  ${c.task_id}` : ''}${c.reason ? `  "${c.reason}"` : ''}${c.expired ? '  (expired: lease ran out)' : ''}`)
+    .map((c) => `${c.pattern}  ${c.instance}${c.instance === me ? ' (you)' : ''}${c.task_id ? `  ${c.task_id}` : ''}${c.reason ? `  "${terminalText(c.reason, { oneLine: true })}"` : ''}${c.expired ? '  (expired: lease ran out)' : ''}`)
     .join('\n');
 }

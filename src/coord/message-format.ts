@@ -6,16 +6,30 @@ export function clockTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toTimeString().slice(0, 8);
 }
 
+// Bodies, reasons and progress notes come from agents. Printed raw, an escape sequence in one
+// could clear the leader's screen, retitle the window or fake other lines; so what goes to a
+// terminal keeps printable text only. (The log and --json keep the text exactly as sent.)
+const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text safe to print: escape sequences and control characters removed; `oneLine` folds newlines into " ⏎ ". */
+export function terminalText(text: string, { oneLine = false } = {}): string {
+  const clean = text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/\t/g, ' ').replace(ANSI, '').replace(CONTROL, '');
+  return oneLine ? clean.trim().replace(/\s*\n\s*/g, ' ⏎ ') : clean;
+}
+
 function recipientLabel(to: string, reader?: string): string {
   return reader !== undefined && to === reader ? 'you' : to;
 }
 
 /** `m42 12:01:33 instance-2 -> you [question, urgent] Where is the db config?` */
-export function formatMessageLine(message: Message, reader?: string): string {
+export function formatMessageLine(message: Message, reader?: string, { oneLine = false } = {}): string {
   const tags = [message.type, ...(message.priority === 'normal' ? [] : [message.priority])].join(', ');
   const reply = message.correlation_id ? ` (re ${message.correlation_id})` : '';
-  const paths = message.paths.length ? ` [paths: ${message.paths.join(', ')}]` : '';
-  return `${message.id} ${clockTime(message.time)} ${message.from} -> ${recipientLabel(message.to, reader)} [${tags}]${reply} ${message.body}${paths}`;
+  const paths = message.paths.length ? ` [paths: ${terminalText(message.paths.join(', '), { oneLine: true })}]` : '';
+  const from = terminalText(message.from, { oneLine: true });
+  const to = terminalText(recipientLabel(message.to, reader), { oneLine: true });
+  return `${message.id} ${clockTime(message.time)} ${from} -> ${to} [${tags}]${reply} ${terminalText(message.body, { oneLine })}${paths}`;
 }
 
 export function formatInbox(messages: Message[], reader: string, options: { replyCommand?: string } = {}): string {

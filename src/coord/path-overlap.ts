@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 export function normalizeClaimPattern(input: string, repoRoots: string[] = []): string {
   let pattern = input.trim().replace(/\\/g, '/');
   if (!pattern) throw new UsageError('a claim needs a path or glob', 'coordinate.sh claim src/api/ "why"');
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(pattern)) throw new UsageError(`the path ${JSON.stringify(input.slice(0, 60))} contains control characters`, 'claim a path as git shows it, e.g. src/api/');
   if (pattern.startsWith('!')) throw new UsageError(`"${input}" is a negated pattern: a claim names what you take, not what you leave`, 'claim the paths you will edit, e.g. src/api/');
   if (pattern.startsWith('/')) {
     const root = repoRoots.map((r) => r.replace(/\\/g, '/').replace(/\/+$/, '')).find((r) => pattern === r || pattern.startsWith(`${r}/`));

@@ -3,7 +3,7 @@
 import { readDoc } from '../store/store.js';
 import { listClaims, type ClaimOptions, type ListedClaim } from './claims.js';
 import { instancesDoc } from './instances.js';
-import { clockTime, formatMessageLine } from './message-format.js';
+import { clockTime, formatMessageLine, terminalText } from './message-format.js';
 import { readMessageLog, type Message } from './messages.js';
 import { tasksDoc } from './tasks.js';
 
@@ -47,11 +47,11 @@ function ago(iso: string | null, now: number): string {
 function instanceLine(i: WatchInstance, now: number): string {
   const task = i.tasks.length ? i.tasks.join(',') : 'no task';
   const bar = `${String(Math.round(i.progress * 100)).padStart(3)}%`;
-  return `${i.name.padEnd(12)} ${task.padEnd(10)} ${bar} ${ago(i.last_seen, now).padEnd(14)} ${i.progress_message ?? ''}`;
+  return `${i.name.padEnd(12)} ${task.padEnd(10)} ${bar} ${ago(i.last_seen, now).padEnd(14)} ${terminalText(i.progress_message ?? '', { oneLine: true })}`;
 }
 
 function claimLine(c: ListedClaim): string {
-  return `${c.pattern.padEnd(24)} ${c.instance.padEnd(12)} ${c.task_id ?? ''}${c.reason ? ` "${c.reason}"` : ''}${c.expired ? ' (expired)' : ''}`;
+  return `${terminalText(c.pattern, { oneLine: true }).padEnd(24)} ${c.instance.padEnd(12)} ${c.task_id ?? ''}${c.reason ? ` "${terminalText(c.reason, { oneLine: true })}"` : ''}${c.expired ? ' (expired)' : ''}`;
 }
 
 /** The full-screen view, fitted to `rows` x `columns`. */
@@ -71,7 +71,7 @@ export function renderWatchScreen(snap: WatchSnapshot, title: string, rows: numb
     `MESSAGES${snap.unreadable ? ` (${snap.unreadable} unreadable line(s) skipped)` : ''}`,
   ];
   const room = Math.max(1, rows - head.length);
-  const messages = snap.messages.length ? snap.messages.slice(-room).map((m) => `  ${formatMessageLine(m)}`) : ['  none yet'];
+  const messages = snap.messages.length ? snap.messages.slice(-room).map((m) => `  ${formatMessageLine(m, undefined, { oneLine: true })}`) : ['  none yet'];
   return [...head, ...messages].slice(0, rows).map((line) => (line.length > columns ? `${line.slice(0, Math.max(0, columns - 1))}…` : line));
 }
 
@@ -82,7 +82,7 @@ export function describeChanges(before: WatchSnapshot | null, after: WatchSnapsh
     return [
       ...after.instances.map((i) => `instance ${instanceLine(i, now)}`),
       ...after.claims.map((c) => `claim ${claimLine(c)}`),
-      ...after.messages.map((m) => `message ${formatMessageLine(m)}`),
+      ...after.messages.map((m) => `message ${formatMessageLine(m, undefined, { oneLine: true })}`),
     ];
   }
   const lines: string[] = [];
@@ -98,6 +98,6 @@ export function describeChanges(before: WatchSnapshot | null, after: WatchSnapsh
   for (const c of after.claims) if (!oldClaims.has(key(c))) lines.push(`claim ${claimLine(c)}`);
   for (const c of before.claims) if (!newClaims.has(key(c))) lines.push(`release ${c.pattern} ${c.instance}`);
   const lastSeq = before.messages.at(-1)?.seq ?? 0;
-  for (const m of after.messages) if (m.seq > lastSeq) lines.push(`message ${formatMessageLine(m)}`);
+  for (const m of after.messages) if (m.seq > lastSeq) lines.push(`message ${formatMessageLine(m, undefined, { oneLine: true })}`);
   return lines;
 }
