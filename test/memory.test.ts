@@ -190,6 +190,22 @@ describe('update-memory and merge-memory', () => {
     assert.equal(outside.exitCode, 2);
     assert.match(outside.stderr, /not a file in the memory bank/);
   });
+
+  it('memory edit of a new file with an editor that fails (or writes nothing) leaves no file or folder behind', async () => {
+    const before = await snapshot(repo);
+    const dirsBefore = (await fs.readdir(bankDir(repo))).sort();
+    for (const [editor, code] of [['false', 1], ['true', 0]] as const) {
+      const r = await run(cli(repo.dir, ['memory', 'edit', 'notes/new-ideas.md'], { env: { EDITOR: editor, VISUAL: '' } }));
+      assert.equal(r.exitCode, code, r.stderr);
+      if (code) {
+        assert.match(r.stderr, /the editor `false` exited 1/);
+        assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+      }
+      assert.deepEqual((await fs.readdir(bankDir(repo))).sort(), dirsBefore, `${editor}: no notes/ folder left`);
+      assert.deepEqual(await snapshot(repo), before, `${editor}: nothing changed`);
+      assert.equal(await mode(bankDir(repo)), 0o555);
+    }
+  });
 });
 
 describe('merging while instances run', () => {

@@ -35,15 +35,22 @@ export async function editBankFile(repo: RepoContext, name: string, editor: stri
   const file = resolveBankFile(repo, name);
   const before = await fs.readFile(file, 'utf8').catch(() => null);
   const result = await withMemoryBankWritable(repo, async () => {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    const madeDir = await fs.mkdir(path.dirname(file), { recursive: true });
     if (before === null) await fs.writeFile(file, '');
+    // A new file the editor left empty (or failed on) is removed with the folders made for it.
+    const removeUnwritten = async () => {
+      if (before !== null || (await fs.readFile(file, 'utf8').catch(() => '')) !== '') return;
+      await fs.rm(file, { force: true });
+      for (let dir = path.dirname(file); madeDir && dir.startsWith(madeDir); dir = path.dirname(dir)) await fs.rmdir(dir).catch(() => undefined);
+    };
     // The editor may be a command with arguments (`code -w`): let the shell split it.
     const run = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'wt-coord-editor', file], { stdio: 'inherit' });
     if (run.error || run.status !== 0) {
+      await removeUnwritten();
       throw new WtError(`the editor \`${editor}\` exited ${run.status ?? run.error?.message}`, 'set VISUAL or EDITOR to an editor that waits until you close the file (e.g. `code -w`)');
     }
     const after = await fs.readFile(file, 'utf8');
-    if (before === null && after === '') await fs.rm(file); // nothing written: leave no empty file
+    await removeUnwritten();
     const edited: EditResult = { file, changed: after !== (before ?? ''), created: before === null && after !== '', warning: null };
     return edited;
   });
