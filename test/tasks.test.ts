@@ -60,6 +60,9 @@ describe('the queue, leader and instances', () => {
     assert.deepEqual({ ...reports.instances['instance-1'], last_seen: null }, { task: 'task-001', task_description: 'Create User model', progress: 0.7, message: 'model written', last_seen: null });
     const infoFile = path.join(instanceDir(q.repo, 2), '.claude-instance', 'info.json');
     writeFileSync(infoFile, JSON.stringify({ ...readJson(infoFile), progress: 0.25 }));
+    // Another instance's call in between must not overwrite instance-2's own edit of its info.json.
+    assert.equal((await agent(q, 1, ['report-progress', '75%'])).code, 0);
+    assert.equal(readJson(infoFile).progress, 0.25);
     assert.equal((await agent(q, 2, ['report-progress'])).code, 0);
     reports = readJson(path.join(q.coordDir, 'progress-reports.json'));
     assert.equal(reports.instances['instance-2'].progress, 0.25);

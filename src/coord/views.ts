@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toJsonText } from '../store/json-file.js';
-import { registerViewWriter } from '../store/store.js';
+import { readDoc, registerViewWriter } from '../store/store.js';
 import { instancesDoc, type Instance } from './instances.js';
 
 export const INSTANCE_KIT_DIR = '.claude-instance';
@@ -31,16 +31,40 @@ export function infoJsonOf(instance: Instance) {
   };
 }
 
+/** Each instance's info.json text as last committed (views run before the documents are written). */
+async function committedViews(tx: { dir: string }): Promise<Map<number, string> | null> {
+  try {
+    const { instances } = await readDoc(tx.dir, instancesDoc);
+    return new Map(instances.map((i) => [i.id, toJsonText(infoJsonOf(i))]));
+  } catch {
+    return null; // unreadable: tx.get has refused it already, or it is new; rewrite what differs
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 registerViewWriter(async (tx) => {
   if (!tx.isDirty(instancesDoc)) return;
   const { instances } = await tx.get(instancesDoc);
+  const before = await committedViews(tx);
   for (const instance of instances) {
     // A worktree deleted by hand has no kit folder to write into: skip, `status` reports it.
     const file = infoJsonPath(instance);
     const text = toJsonText(infoJsonOf(instance));
     const current = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : ''));
     const kitExists = current !== null || (await fs.stat(path.dirname(file)).then(() => true, () => false));
-    // Only instances whose view changed are rewritten: each rewrite costs an fsync.
-    if (kitExists && current !== text) tx.writeView(file, text);
+    if (!kitExists || current === text) continue; // each rewrite costs a write: only views that changed
+    // An agent may edit its own info.json (e.g. its progress) and then run a bare `report-progress`
+    // to publish it: another instance's call must not overwrite that edit in between. So a readable
+    // info.json is rewritten only when its own registry entry changed in this transaction.
+    const entryChanged = before?.get(instance.id) !== text;
+    if (entryChanged || current === null || !isJson(current)) tx.writeView(file, text);
   }
 });
