@@ -2,6 +2,7 @@
 // hook fed the documented JSON input (as real processes of the built hook.js), including bad input.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +12,25 @@ import { sendMessage } from '../src/coord/messages.js';
 import { DIST, cli, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 
 const HOOK = path.join(DIST, 'hook.js');
+
+/**
+ * Runs a hook with a large input, recording whether writing that input failed: a hook that exits
+ * without reading stdin makes Claude Code's write fail (EPIPE), which it reports as a hook error.
+ */
+function runHookWithLargeInput(repo: TempRepo, k: number, event: string, input: Record<string, unknown>): Promise<{ code: number | null; stdinError: string | null; stdout: string }> {
+  const worktree = instanceDir(repo, k);
+  const child = spawn(process.execPath, [HOOK, path.join(worktree, '.claude-instance'), event], { cwd: worktree, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdinError: string | null = null;
+  let stdout = '';
+  child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+    stdinError = error.code ?? error.message;
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stdin.end(JSON.stringify(input));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdinError, stdout })));
+}
 
 /** Runs a hook as Claude Code does: the command from settings.local.json, JSON on stdin. */
 async function runHook(repo: TempRepo, k: number, event: string, input: unknown) {
@@ -232,6 +252,22 @@ describe('hooks, fed the documented input', () => {
     const free = await runHook(repo, 1, 'PreToolUse', baseInput(repo, 1, 'PreToolUse', { tool_name: 'Write', tool_input: { file_path: 'src/cli.ts', content: '' } }));
     assert.equal(free.stdout, '');
     assert.equal(free.exitCode, 0);
+  });
+
+  test('every hook reads its whole input, so Claude Code\'s write of a large one never fails (EPIPE)', async () => {
+    const big = 'A'.repeat(2_000_000); // a PostToolUse after a large Read carries the whole file
+    await runHook(repo, 1, 'UserPromptSubmit', baseInput(repo, 1, 'UserPromptSubmit', { prompt: 'take the news' }));
+    const quiet = await runHookWithLargeInput(repo, 1, 'PostToolUse', baseInput(repo, 1, 'PostToolUse', { tool_name: 'Read', tool_input: { file_path: 'big.txt' }, tool_response: { content: big } }));
+    assert.deepEqual(quiet, { code: 0, stdinError: null, stdout: '' }, 'nothing new: the cheap path');
+    await sendMessage(coordDir, { from: 'instance-2', to: 'instance-1', type: 'status', body: 'big news' });
+    const news = await runHookWithLargeInput(repo, 1, 'PostToolUse', baseInput(repo, 1, 'PostToolUse', { tool_name: 'Read', tool_input: { file_path: 'big.txt' }, tool_response: { content: big } }));
+    assert.equal(news.stdinError, null);
+    assert.match(contextOf(news.stdout), /big news/);
+    for (const event of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'Stop']) {
+      const result = await runHookWithLargeInput(repo, 2, event, baseInput(repo, 2, event, { prompt: big, tool_name: 'Write', tool_input: { file_path: 'src/x.ts', content: big } }));
+      assert.equal(result.code, 0, event);
+      assert.equal(result.stdinError, null, `${event}: the hook exited before reading its input`);
+    }
   });
 
   test('bad input: empty, not JSON, unknown event, no instance: exit 0, a note on stderr, never a block', async () => {

@@ -26,10 +26,13 @@ function warn(message: string): void {
 
 export async function runHook(kitDir: string | undefined, eventArg: string | undefined): Promise<void> {
   process.exitCode = 0;
+  // Always read to the end, even when the content is not needed: exiting with the input unread makes
+  // Claude Code's write of it fail (EPIPE), which it reports as a hook error. Read while we work.
+  const stdin = readStdin();
   try {
     // Only PreToolUse needs the input's content; the others read it to learn the event if argv lacks it.
     const needsInput = eventArg === 'PreToolUse' || !eventArg;
-    const { input, problem } = needsInput ? parseHookInput(await readStdin()) : { input: {} as HookInput, problem: undefined };
+    const { input, problem } = needsInput ? parseHookInput(await stdin) : { input: {} as HookInput, problem: undefined };
     if (problem) warn(problem);
     const event = eventArg || (typeof input.hook_event_name === 'string' ? input.hook_event_name : '');
     const load = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
@@ -46,5 +49,7 @@ export async function runHook(kitDir: string | undefined, eventArg: string | und
     if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
   } catch (error) {
     warn(formatError(error).replace(/^error: /, ''));
+  } finally {
+    await stdin;
   }
 }
