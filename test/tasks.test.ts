@@ -158,6 +158,7 @@ describe('bad input: a clear error, a non-zero exit, nothing changed', () => {
     await refused(() => agent(q, 1, ['report-progress', '-0.5']), 2, /progress must be between 0 and 1/);
     await refused(() => agent(q, 1, ['report-progress', '1.5', 'too far']), 2, /progress must be between 0 and 1/);
     await refused(() => agent(q, 1, ['report-progress', '150%']), 2, /got 150%/);
+    for (const garbled of ['0,5', '0.5.5', '50%%', '+0.5']) await refused(() => agent(q, 1, ['report-progress', garbled, 'msg']), 2, /is not a progress/);
   });
 
   test('a huge description is refused with its limit', async () => {

@@ -6,7 +6,11 @@ import { parseVerbArgs } from './args.js';
 /** `0.7`, `70%`; anything that looks like a number but is outside 0..1 is an error, not a message. */
 export function parseProgress(text: string): number | undefined {
   const match = /^(-?\d+(?:\.\d+)?|-?\.\d+)(%?)$/.exec(text.trim());
-  if (!match) return undefined;
+  if (!match) {
+    // `0,5`, `0.5.5`, `50%%`: meant as a progress, so refuse rather than publish it as a message.
+    if (/^[-+]?[\d.,]*\d[\d.,]*%*$/.test(text.trim())) throw new UsageError(`"${text}" is not a progress`, 'give a number from 0 to 1 or a percentage first, e.g. report-progress 0.7 "tests pass" or report-progress 70%');
+    return undefined;
+  }
   const value = Number(match[1]) / (match[2] ? 100 : 1);
   if (value < 0 || value > 1) throw new UsageError(`progress must be between 0 and 1 (or 0% and 100%), got ${text}`, 'e.g. report-progress 0.7 "tests pass" or report-progress 70%');
   return value;
