@@ -101,6 +101,10 @@ describe('start, logs, stop', () => {
     assert.match(log, new RegExp(`agent 1 sees ${instanceDir(repo, 1)}/.claude-instance/coordinate.sh`));
     assert.match(log, /prompt arg: You are instance-1/);
     assert.match(log, /prompt also in env/);
+    // Without a terminal, attach says so (tmux itself would only say "not a terminal").
+    const attach = await wtc(repo.dir, ['attach', '1'], { env: { TMUX: '' } });
+    assert.equal(attach.exitCode, 1);
+    oneLineError(attach.stderr, /attaching to instance-1's agent needs a terminal.*wt-coord logs 1 -f/);
     const again = await wtc(repo.dir, ['start', '1', '--agent', agent]);
     assert.equal(again.exitCode, 1);
     oneLineError(again.stderr, /already running/);
@@ -125,6 +129,11 @@ describe('start, logs, stop', () => {
       log = (await wtc(repo.dir, ['logs', '2'])).stdout;
     }
     assert.match(log, /agent 2 sees/);
+    const last = await wtc(repo.dir, ['logs', '2', '-n', '1']);
+    assert.equal(last.stdout.trim().split('\n').length, 1, last.stdout);
+    const badLines = await wtc(repo.dir, ['logs', '2', '-n', 'abc']);
+    assert.equal(badLines.exitCode, 2);
+    oneLineError(badLines.stderr, /-n \(lines\) must be a whole number, got "abc"/);
     assert.equal((await wtc(repo.dir, ['stop', '2'])).exitCode, 0);
     const state = JSON.parse((await wtc(repo.dir, ['logs', '2', '--json'])).stdout);
     assert.equal(state.state, 'stopped');

@@ -18,6 +18,10 @@ export function register(program: Command): void {
       if (!status?.record) throw new WtError(`${status?.name ?? ref} has no agent started`, 'start one: wt-coord start');
       if (status.record.mode !== 'tmux' || !status.record.session) throw new WtError(`${status.name}'s agent runs as a detached process, not in tmux`, `follow its output instead: wt-coord logs ${status.instance} -f`);
       if (status.state !== 'running') throw new WtError(`${status.name}'s agent is not running (${status.state}${status.exit_code !== null ? `, exit code ${status.exit_code}` : ''})`, `see its output: wt-coord logs ${status.instance}`);
+      // tmux needs a terminal to attach; without one it fails with a bare "not a terminal".
+      if (!process.env.TMUX && !(process.stdin.isTTY && process.stdout.isTTY)) {
+        throw new WtError(`attaching to ${status.name}'s agent needs a terminal, and this is not one`, `run it in an interactive terminal, or follow the output with wt-coord logs ${status.instance} -f`);
+      }
       // Inside tmux, attaching would nest sessions: switch the client instead.
       const verb = process.env.TMUX ? ['switch-client', '-t'] : ['attach-session', '-t'];
       await execa('tmux', [...tmuxSocketArgs(), ...verb, `=${status.record.session}`], { stdio: 'inherit' });

@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
-import { WtError } from '../errors.js';
+import { UsageError, WtError } from '../errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { listAgentStatuses } from '../agents/launcher.js';
 import { parseInstanceRef } from '../coord/instances.js';
 import { printJson } from './output.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function parseLineCount(input: string): number {
+  if (!/^\d+$/.test(input.trim())) throw new UsageError(`-n (lines) must be a whole number, got "${input}"`, 'e.g. wt-coord logs 2 -n 50');
+  return Number(input);
+}
 
 export function register(program: Command): void {
   program
@@ -18,14 +23,15 @@ export function register(program: Command): void {
     .option('--json', 'print the log path, agent state and text as JSON')
     .addHelpText('after', '\nExamples:\n  wt-coord logs 2\n  wt-coord logs 2 -f')
     .action(async (ref: string, options: { follow?: boolean; lines?: string; json?: boolean }) => {
-      const repo = await openRepo();
       const id = parseInstanceRef(ref);
+      const lines = options.lines === undefined ? undefined : parseLineCount(options.lines);
+      const repo = await openRepo();
       const [status] = await listAgentStatuses(repo, [id]);
       if (!status?.record) throw new WtError(`${status?.name ?? ref} has no agent started, so no log`, 'start one: wt-coord start');
       const file = status.record.log;
       let text = await fs.readFile(file, 'utf8').catch(() => '');
       let offset = Buffer.byteLength(text);
-      if (options.lines) text = text.split('\n').slice(-Number(options.lines) - 1).join('\n');
+      if (lines !== undefined) text = lines === 0 ? '' : text.split('\n').slice(-lines - 1).join('\n');
       if (options.json) return printJson({ instance: status.name, state: status.state, exit_code: status.exit_code, log: file, text });
       process.stdout.write(text);
       if (!options.follow) return;
