@@ -191,6 +191,22 @@ describe('update-memory and merge-memory', () => {
     assert.match(outside.stderr, /not a file in the memory bank/);
   });
 
+  it('a merge while the leader is in the editor leaves the bank writable for the save, read-only after', async () => {
+    await remember(repo, 1, ['Merged while the lead was editing the brief']);
+    const modes = path.join(repo.parent, 'modes-during-edit');
+    const editor = path.join(repo.parent, 'slow-editor.sh');
+    // The "person" takes a while: a merge runs meanwhile, then the save.
+    await fs.writeFile(editor, `#!/bin/sh\n${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} merge-memory >/dev/null || exit 9\nstat -c '%a' "$1" "$(dirname "$1")" | tr '\\n' ' ' > ${JSON.stringify(modes)}\necho "Edited during a merge" >> "$1"\n`, { mode: 0o755 });
+    const edit = await run(cli(repo.dir, ['memory', 'edit', 'requirements.md'], { env: { EDITOR: editor, VISUAL: '' } }));
+    assert.equal(edit.exitCode, 0, edit.stderr);
+    assert.equal((await fs.readFile(modes, 'utf8')).trim(), '644 755', 'the merge did not make the bank read-only under the open editor');
+    assert.match(await fs.readFile(path.join(bankDir(repo), 'requirements.md'), 'utf8'), /Edited during a merge\n$/);
+    assert.match(await fs.readFile(patternsFile(repo), 'utf8'), /Merged while the lead was editing the brief/);
+    assert.equal(await mode(bankDir(repo)), 0o555, 'read-only again after the edit');
+    assert.equal(await mode(path.join(bankDir(repo), 'requirements.md')), 0o444);
+    await fs.access(path.join(coordDir(repo), 'memory-edit.json')).then(() => assert.fail('the edit marker is removed'), () => undefined);
+  });
+
   it('memory edit of a new file with an editor that fails (or writes nothing) leaves no file or folder behind', async () => {
     const before = await snapshot(repo);
     const dirsBefore = (await fs.readdir(bankDir(repo))).sort();

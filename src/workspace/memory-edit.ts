@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UsageError, WtError } from '../errors.js';
 import { KNOWLEDGE_CACHE } from '../coord/memory-merge.js';
 import { DECISION_MARKERS, DISCOVERY_MARKERS, splitRegion } from '../coord/memory-render.js';
-import { withMemoryBankWritable } from './memory-bank-guard.js';
+import { withMemoryBankEditable } from './memory-bank-guard.js';
 import type { RepoContext } from './repo.js';
 
 export interface EditResult {
@@ -34,7 +34,7 @@ export function resolveBankFile(repo: RepoContext, name: string): string {
 export async function editBankFile(repo: RepoContext, name: string, editor: string): Promise<EditResult> {
   const file = resolveBankFile(repo, name);
   const before = await fs.readFile(file, 'utf8').catch(() => null);
-  const result = await withMemoryBankWritable(repo, async () => {
+  const result = await withMemoryBankEditable(repo, async () => {
     const madeDir = await fs.mkdir(path.dirname(file), { recursive: true });
     if (before === null) await fs.writeFile(file, '');
     // A new file the editor left empty (or failed on) is removed with the folders made for it.
