@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { orderByDependencies } from '../src/orchestrate/integrate.js';
+import type { Task } from '../src/coord/tasks.js';
 import { git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { FAKE_AGENT, wtc, killTmuxServer, tmuxHasSession, tmuxMissing, useOwnTmuxServer, writeJson } from './orchestrate-fixtures.js';
 
@@ -166,6 +168,17 @@ test('teardown stops the agent of the instance it removes, and only that one', {
     await wtc(repo.dir, ['stop']);
     repo.cleanup();
   }
+});
+
+test('integrate orders branches by task dependencies, not by instance or task number', () => {
+  const branch = (instance: number, tasks: string[]) => ({ instance, name: `instance-${instance}`, branch: `wt/instance-${instance}`, tasks, commits: 1, files: [] });
+  const task = (id: string, dependencies: string[] = []) => ({ id, dependencies }) as unknown as Task;
+  // instance-1 did task-002, which needed task-003, done on instance-2: instance-2 goes first.
+  const order = orderByDependencies([branch(1, ['task-002']), branch(2, ['task-003']), branch(3, ['task-001'])], [task('task-001'), task('task-002', ['task-003']), task('task-003')]);
+  assert.deepEqual(order.map((b) => b.name), ['instance-3', 'instance-2', 'instance-1']);
+  // Branches that need each other (a cycle between branches) still all come, earliest task first.
+  const cycle = orderByDependencies([branch(2, ['task-002', 'task-003']), branch(1, ['task-001', 'task-004'])], [task('task-001'), task('task-002', ['task-001']), task('task-003'), task('task-004', ['task-003'])]);
+  assert.deepEqual(cycle.map((b) => b.name), ['instance-1', 'instance-2']);
 });
 
 describe('integrate', () => {
