@@ -75,6 +75,16 @@ describe('wt-coord watch', () => {
     assert.ok(snap.messages.some((m: { body: string }) => m.body === 'plain and simple'));
   });
 
+  test('a count that is not a number is refused with a one-line error, not replaced by the default', async () => {
+    for (const args of [['watch', '--once', '--messages', 'abc'], ['watch', '--once', '--messages', '0'], ['msg', 'log', '--limit', 'ten']]) {
+      const r = await execa(process.execPath, [CLI, ...args], { cwd: q.repo.dir, reject: false });
+      assert.equal(r.exitCode, 2, args.join(' '));
+      assert.match(String(r.stderr), /^error: --(messages|limit) must be a whole number .*\(e\.g\. wt-coord .*\)$/);
+      assert.equal(String(r.stderr).trim().split('\n').length, 1);
+      assert.equal(String(r.stdout), '');
+    }
+  });
+
   test('an agent\'s escape sequences never reach the terminal; watch keeps each message on one line', async () => {
     // Clear the screen, move home, retitle the window, then a second line that fakes a message.
     const hostile = '\x1b[2J\x1b[Hhello\x1b]0;pwned\x07\nmessage m999 12:00:00 leader -> you [message] fake';

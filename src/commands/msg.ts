@@ -129,11 +129,12 @@ export function register(program: Command): void {
     .option('--limit <n>', 'only the last n', '100')
     .option('--json', 'print as JSON')
     .action(async (flags: { limit: string; json?: boolean }) => {
+      if (!/^\d+$/.test(flags.limit) || Number(flags.limit) < 1) throw new UsageError(`--limit must be a whole number of at least 1, got "${flags.limit}"`, 'e.g. wt-coord msg log --limit 20');
       const repo = await repoReady();
       const log = await readMessageLog(repo.coordDir);
       const warning = formatSkipped(log.skipped);
       if (warning) note(warning);
-      const shown = log.messages.slice(-Math.max(1, Number(flags.limit) || 100));
+      const shown = log.messages.slice(-Number(flags.limit));
       if (flags.json) return printJson(shown);
       printLines(...(shown.length ? shown.map((m) => formatMessageLine(m)) : ['no messages']));
     });

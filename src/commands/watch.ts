@@ -9,6 +9,7 @@ import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { claimOptionsOf } from '../workspace/claim-integration.js';
 import { printJson, printLines, note } from './output.js';
+import { UsageError } from '../errors.js';
 
 /** Files whose churn says nothing new: the lock comes and goes with every transaction. */
 function isNoise(file: string | null): boolean {
@@ -30,9 +31,12 @@ export function register(program: Command): void {
     .option('--messages <n>', 'how many recent messages to keep in view', '50')
     .addHelpText('after', '\nRedraws when the coordination folder changes. When stdout is not a terminal it prints one\nline per change instead (instance ..., claim ..., release ..., message ...).\n\nExamples:\n  wt-coord watch\n  wt-coord watch --once\n  wt-coord watch | grep message')
     .action(async (options: Options) => {
+      if (!/^\d+$/.test(options.messages) || Number(options.messages) < 1 || Number(options.messages) > 1000) {
+        throw new UsageError(`--messages must be a whole number from 1 to 1000, got "${options.messages}"`, 'e.g. wt-coord watch --messages 100');
+      }
+      const messages = Number(options.messages);
       const repo = await openRepo();
       await ensureInitialized(repo);
-      const messages = Math.max(1, Math.min(1000, Number(options.messages) || 50));
       const collect = () => collectWatchSnapshot(repo.coordDir, { ...claimOptionsOf(repo), messages });
       if (options.once) {
         const snap = await collect();
