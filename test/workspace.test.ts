@@ -295,6 +295,7 @@ describe('bad input: a one-line error naming the problem, a non-zero exit, nothi
     await fs.rmdir(instanceDir(repo, 1));
     await expectRefusal(repo, repo.dir, ['teardown', '7'], /no such instance: instance-7/);
     await expectRefusal(repo, repo.dir, ['teardown', 'banana'], /"banana" is not an instance/);
+    await expectRefusal(repo, repo.dir, ['teardown', '--all', '1'], /name instances or pass --all, not both/);
     await fs.writeFile(path.join(repo.dir, 'wt-coord.yaml'), 'max_instances: lots\n');
     await expectRefusal(repo, repo.dir, ['spawn', '1'], /wt-coord\.yaml is invalid: max_instances: /);
     await fs.writeFile(path.join(repo.dir, 'wt-coord.yaml'), 'max_instance: 4\n');

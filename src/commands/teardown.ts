@@ -22,6 +22,8 @@ export function register(program: Command): void {
     .option('--json', 'print the plan (what was or would be removed) as JSON')
     .addHelpText('after', '\nExamples:\n  wt-coord teardown 2\n  wt-coord teardown --all --dry-run\n  wt-coord teardown --all --force --purge')
     .action(async (refs: string[], flags: { all?: boolean; force?: boolean; keepBranch?: boolean; dryRun?: boolean; purge?: boolean; json?: boolean }) => {
+      // `teardown --all 2` is ambiguous (a typo for `teardown 2`?): removing every instance is too costly a guess.
+      if (flags.all && refs.length > 0) throw new UsageError(`name instances or pass --all, not both (got --all and ${refs.join(' ')})`, `wt-coord teardown ${refs.join(' ')}, or wt-coord teardown --all`);
       if (flags.purge && !flags.all) throw new UsageError('--purge deletes shared history and goes only with --all', 'wt-coord teardown --all --purge');
       const options: TeardownOptions = { ids: parseInstanceList(refs), all: Boolean(flags.all), force: Boolean(flags.force), keepBranch: Boolean(flags.keepBranch), dryRun: Boolean(flags.dryRun), purge: Boolean(flags.purge) };
       const repo = await openRepo();
