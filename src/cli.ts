@@ -24,6 +24,12 @@ import { register as registerMsg } from './commands/msg.js';
 import { register as registerClaims } from './commands/claims.js';
 import { register as registerWatch } from './commands/watch.js';
 
+// `wt-coord task list | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw error;
+});
+
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
   .version('0.1.0')
@@ -31,12 +37,16 @@ const program = new Command('wt-coord')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' (see wt-coord --help)\n') });
 
-for (const register of [registerInit, registerSpawn, registerStatus, registerTeardown]) register(program);
-for (const register of [registerStart, registerAttach, registerStop, registerLogs, registerCheckpoint, registerRestore, registerIntegrate, registerRun]) register(program); // orchestration
-for (const register of [registerMergeMemory, registerMemory]) register(program); // shared memory
-for (const register of [registerTask, registerPlan, registerDoctor]) register(program); // tasks
-registerMcp(program); // agent integration
-for (const register of [registerMsg, registerClaims, registerWatch]) register(program); // messages, path claims, live view
+// In the order a user meets them, which is the order `wt-coord --help` lists them.
+const commands = [
+  registerInit, registerSpawn, registerStatus, registerTeardown, // workspace
+  registerPlan, registerTask, registerDoctor, // tasks
+  registerMergeMemory, registerMemory, // shared memory
+  registerMsg, registerClaims, registerWatch, // messages, path claims, live view
+  registerMcp, // agent integration
+  registerRun, registerStart, registerAttach, registerStop, registerLogs, registerIntegrate, registerCheckpoint, registerRestore, // orchestration
+];
+for (const register of commands) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -4,6 +4,12 @@ import { ExitCode, UsageError, exitCodeOf, formatError } from './errors.js';
 import { loadInstanceContext } from './instance/context.js';
 import { usageText, verbs } from './instance/verbs.js';
 
+// `coordinate.sh inbox --all | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] !== '--instance-dir' || !argv[1]) throw new UsageError('instance.js needs --instance-dir <dir> first', 'call it through .claude-instance/coordinate.sh');
   const kitDir = argv[1];
