@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
-import { CLI, cli, gitRepo, type TempRepo } from './helpers.js';
+import { CLI, cli, coordinate, gitRepo, type TempRepo } from './helpers.js';
 
 let repo: TempRepo;
 before(async () => {
@@ -21,4 +21,18 @@ test('`wt-coord task list --json | head -c 100` exits 0 and prints no error', as
   const r = await execa('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" task list --json | head -c 100 >/dev/null`], { cwd: repo.dir, reject: false });
   assert.equal(r.stderr, '', 'the CLI printed an error when its reader stopped early');
   assert.equal(r.exitCode, 0);
+});
+
+test('coordinate.sh help lists every verb, each with its summary, in lines a terminal shows whole', async () => {
+  const r = await cli(repo.dir, ['spawn', '1', '--install', 'none']);
+  assert.equal(r.exitCode, 0, r.stderr);
+  const help = await coordinate(repo, 1, ['help']);
+  assert.equal(help.exitCode, 0, help.stderr);
+  const { verbs } = await import('../src/instance/verbs.ts');
+  for (const [name, spec] of Object.entries(verbs)) {
+    assert.ok(help.stdout.includes(`  ${spec.usage}\n`), `help does not list ${name}`);
+    assert.ok(help.stdout.includes(spec.summary), `help does not say what ${name} does`);
+  }
+  const widest = Math.max(...help.stdout.split('\n').map((line) => line.length));
+  assert.ok(widest <= 120, `help has a line of ${widest} characters`);
 });

@@ -46,8 +46,8 @@ export const verbs: Record<string, VerbSpec> = {
   'check-claims': { usage: 'check-claims --staged | <paths...>', summary: 'exit 4 if these paths are claimed by another instance (the pre-commit hook runs it)', readOnly: true, load: () => import('./verbs/claiming.js').then((m) => ({ run: m.checkClaims })) },
 };
 
+/** One entry per verb: the usage, then its summary indented below, so no line runs wide. */
 export function usageText(): string {
-  const width = Math.max(...Object.values(verbs).map((v) => v.usage.length));
-  const lines = Object.values(verbs).map((v) => `  ${v.usage.padEnd(width)}  ${v.summary}`);
-  return ['usage: coordinate.sh <verb> [args]', '', ...lines].join('\n');
+  const entries = Object.values(verbs).map((v) => `  ${v.usage}\n      ${v.summary}`);
+  return ['usage: coordinate.sh <verb> [args]', '', ...entries, '', 'coordinate.sh <verb> --help shows one verb.'].join('\n');
 }
