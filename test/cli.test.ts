@@ -25,14 +25,15 @@ test('`wt-coord task list --json | head -c 100` exits 0 and prints no error', as
 
 test('coordinate.sh help lists every verb, each with its summary, in lines a terminal shows whole', async () => {
   const r = await cli(repo.dir, ['spawn', '1', '--install', 'none']);
-  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(r.exitCode, 0, String(r.stderr));
   const help = await coordinate(repo, 1, ['help']);
-  assert.equal(help.exitCode, 0, help.stderr);
-  const { verbs } = await import('../src/instance/verbs.ts');
+  const out = String(help.stdout);
+  assert.equal(help.exitCode, 0, String(help.stderr));
+  const { verbs } = await import('../src/instance/verbs.js');
   for (const [name, spec] of Object.entries(verbs)) {
-    assert.ok(help.stdout.includes(`  ${spec.usage}\n`), `help does not list ${name}`);
-    assert.ok(help.stdout.includes(spec.summary), `help does not say what ${name} does`);
+    assert.ok(out.includes(`  ${spec.usage}\n`), `help does not list ${name}`);
+    assert.ok(out.includes(spec.summary), `help does not say what ${name} does`);
   }
-  const widest = Math.max(...help.stdout.split('\n').map((line) => line.length));
+  const widest = Math.max(...out.split('\n').map((line) => line.length));
   assert.ok(widest <= 120, `help has a line of ${widest} characters`);
 });
