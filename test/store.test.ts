@@ -1,11 +1,12 @@
 // The store's lock: many real processes contending, and stale locks broken by exactly one.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT } from './helpers.js';
+import { transact } from '../src/store/store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wtc-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,4 +60,14 @@ test('a stale lock of a dead process is broken by exactly one of 8 contenders at
   await Promise.all(Array.from({ length: 8 }, () => execa(process.execPath, ['--import', 'tsx', path.join(dir, 'worker.mts'), lock, log, '5'], { cwd: ROOT })));
   assertNoOverlap(log, 40);
   assert.ok(!readdirSync(dir).some((f) => f.startsWith('b.lock')));
+});
+
+test('a transaction removes temp files a killed writer left, in the folder and in .backup/', async () => {
+  const coord = path.join(dir, 'coord');
+  mkdirSync(path.join(coord, '.backup'), { recursive: true });
+  // What a writer SIGKILLed between linking the backup and renaming it into place leaves behind.
+  const leftovers = [path.join(coord, 'tasks.json.tmp-dead'), path.join(coord, '.backup', 'tasks.json.tmp-dead')];
+  for (const file of leftovers) writeFileSync(file, '{}');
+  await transact(coord, async () => undefined);
+  assert.deepEqual(leftovers.filter((f) => existsSync(f)), []);
 });

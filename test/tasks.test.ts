@@ -2,7 +2,7 @@
 // the views, leases, doctor, and every bad input refused with nothing changed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { instanceDir } from './helpers.js';
@@ -69,7 +69,11 @@ describe('the queue, leader and instances', () => {
   });
 
   test('complete writes the result, unblocks dependents and hands their results on', async () => {
+    const leftover = path.join(q.coordDir, 'results', 'task-009.md.tmp-dead'); // from a complete killed mid-write
+    mkdirSync(path.dirname(leftover), { recursive: true });
+    writeFileSync(leftover, 'torn');
     const done = await agent(q, 1, ['complete', 'User model in src/user.ts']);
+    assert.ok(!existsSync(leftover), "a dead writer's temp file is cleaned up");
     assert.equal(done.code, 0, done.err);
     assert.match(done.out, /unblocked: task-002 \(Login endpoint\)/);
     assert.match(readFileSync(path.join(q.coordDir, 'results', 'task-001.md'), 'utf8'), /User model in src\/user\.ts/);

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, WtError } from '../errors.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../store/atomic.js';
 import { readDoc, transact, type Transaction } from '../store/store.js';
 import { touchInstance } from './heartbeat.js';
 import { instanceName, instancesDoc, type Instance } from './instances.js';
@@ -456,6 +456,7 @@ export async function completeTask(coordDir: string, instanceId: number, taskId:
     const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));
     // Written under the lock before the commit: a done task always has its result file.
     await fs.mkdir(path.join(coordDir, RESULTS_DIR), { recursive: true });
+    await removeStaleTempFiles(path.join(coordDir, RESULTS_DIR), 0); // left by a complete killed mid-write
     await writeFileAtomic(resultPath(coordDir, task.id), renderResult(task));
     await runTaskCompleted(tx, task, me);
     tx.event({ type: 'task.completed', instance: me.name, data: { task: task.id, token: task.token, unblocked: unblocked.map((t) => t.id) } });

@@ -105,8 +105,9 @@ export function registerViewWriter(writer: ViewWriter): void {
 
 export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: LockOptions): Promise<T> {
   return withLock(path.join(dir, LOCK_FILE), async () => {
-    // Under the lock, any temp file here belongs to a writer that died mid-write.
+    // Under the lock, any temp file here (or a backup being linked into .backup/) belongs to a writer that died mid-write.
     await removeStaleTempFiles(dir, 0);
+    await removeStaleTempFiles(path.join(dir, BACKUP_DIR), 0);
     const tx = new Transaction(dir);
     const result = await fn(tx);
     await tx.commit(viewWriters);
