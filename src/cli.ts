@@ -47,7 +47,12 @@ const commands = [
   registerRun, registerStart, registerAttach, registerStop, registerLogs, registerIntegrate, registerCheckpoint, registerRestore, // orchestration
 ];
 for (const register of commands) register(program);
-for (const command of program.commands) command.exitOverride();
+// A usage error points at the help of the command that was used, not the whole CLI's.
+const helpPointer = (name: string) => ({ outputError: (text: string, write: (s: string) => void) => write(`${text.trimEnd().split('\n')[0]} (see wt-coord ${name} --help)\n`) });
+for (const command of program.commands) {
+  command.exitOverride().configureOutput(helpPointer(command.name()));
+  for (const sub of command.commands) sub.exitOverride().configureOutput(helpPointer(`${command.name()} ${sub.name()}`));
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import { describeZodError } from '../errors.js';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { EVENTS_FILE, eventSchema } from '../store/events.js';
 import { parseJsonLines, readTextIfExists } from '../store/json-file.js';
-import { isProcessAlive } from '../store/lock.js';
+import { isProcessAlive, withLock } from '../store/lock.js';
 import { BACKUP_DIR, LOCK_FILE, backupPathOf, declaredDocs, readDoc, transact, type DocSpec } from '../store/store.js';
 import { instancesDoc } from './instances.js';
 import { infoJsonPath } from './views.js';
@@ -44,10 +44,11 @@ function checkText(text: string, spec: DocSpec): string | null {
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
-async function moveAside(dir: string, file: string): Promise<string> {
+/** Keeps the corrupt file for inspection as a second name (a hard link), leaving it in place. */
+async function keepAside(dir: string, file: string): Promise<string> {
   const aside = path.join(dir, BACKUP_DIR, `corrupt-${stamp()}-${path.basename(file)}`);
   await fs.mkdir(path.dirname(aside), { recursive: true });
-  await fs.rename(file, aside);
+  await fs.link(file, aside);
   return aside;
 }
 
@@ -67,7 +68,8 @@ async function checkDocuments(dir: string, report: DoctorReport, fix: boolean): 
       fix: backupGood ? `restore ${backupPathOf(dir, spec.file)} (the version before the last write) and keep the corrupt file in ${BACKUP_DIR}/` : 'no good backup: repair the file by hand (its schema is in the source), or move it away to start empty',
     };
     if (fix && backupGood) {
-      const aside = await moveAside(dir, file);
+      // Replaced atomically, never missing: a writer that saw no file would start an empty one.
+      const aside = await keepAside(dir, file);
       await writeFileAtomic(file, backupText!);
       finding.fixed = true;
       finding.fix = `restored the backup; the corrupt file is kept as ${aside}`;
@@ -97,7 +99,9 @@ async function checkViews(dir: string, report: DoctorReport, fix: boolean): Prom
     } catch (error) {
       const finding: DoctorFinding = { kind: 'view', file, problem: `not valid JSON (${(error as Error).message})`, fix: 'rewrite it from the store (it is a view)', fixed: false, fixable: true };
       if (fix) {
-        const aside = await moveAside(dir, file);
+        // A view is rebuilt from the store below; until then it may be missing, never wrong.
+        const aside = await keepAside(dir, file);
+        await fs.rm(file, { force: true });
         finding.fixed = true;
         finding.fix = `rewritten from the store; the corrupt file is kept as ${aside}`;
         broken = true;
@@ -180,7 +184,8 @@ export async function runDoctor(dir: string, fix: boolean): Promise<DoctorReport
   const report: DoctorReport = { coordination_dir: dir, checked: [], findings: [] };
   await checkLocks(dir, report, fix);
   await checkTempFiles(dir, report, fix);
-  const restored = await checkDocuments(dir, report, fix);
+  // Restoring a document is a write: under the store's lock, like every other.
+  const restored = fix ? await withLock(path.join(dir, LOCK_FILE), () => checkDocuments(dir, report, true)) : await checkDocuments(dir, report, false);
   const viewsBroken = await checkViews(dir, report, fix);
   await checkEvents(dir, report, fix);
   if (fix && (restored || viewsBroken)) {

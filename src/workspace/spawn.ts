@@ -102,7 +102,7 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   }
   const givenRef = options.base ?? 'HEAD';
   const baseCommit = await resolveCommit(repo.mainWorktree, givenRef);
-  if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (git branch -a lists branches)');
+  if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists; git branch -a lists the branches');
   // A path spawn generates that the base tracks would be overwritten: refuse instead.
   const tracked = (await gitMaybe(repo.mainWorktree, ['ls-tree', '--name-only', baseCommit, '--', MEMORY_LINK, COORD_LINK, INSTANCE_KIT_DIR])) ?? '';
   const clash = tracked.split('\n').filter(Boolean);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, WtError } from '../errors.js';
+import { ExitCode, UsageError, WtError } from '../errors.js';
 import { branchExists, dirtyFiles, git, gitMaybe, resolveCommit } from '../git.js';
 import { withLock } from '../store/lock.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
@@ -97,7 +97,7 @@ async function planInstance(repo: RepoContext, instance: Instance, options: Tear
 export async function planTeardown(repo: RepoContext, options: TeardownOptions): Promise<TeardownPlan> {
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
   if (!options.all && options.ids.length === 0) {
-    throw new WtError('name the instances to tear down, or pass --all', 'wt-coord teardown 2 3, or wt-coord teardown --all');
+    throw new UsageError('name the instances to tear down, or pass --all', 'wt-coord teardown 2 3, or wt-coord teardown --all');
   }
   const unknown = options.ids.filter((id) => !instances.some((i) => i.id === id));
   if (unknown.length > 0) {
