@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toJsonText } from '../store/json-file.js';
-import { readDoc, registerViewWriter } from '../store/store.js';
+import { registerViewWriter, type Transaction } from '../store/store.js';
 import { instancesDoc, type Instance } from './instances.js';
 
 export const INSTANCE_KIT_DIR = '.claude-instance';
@@ -31,14 +31,10 @@ export function infoJsonOf(instance: Instance) {
   };
 }
 
-/** Each instance's info.json text as last committed (views run before the documents are written). */
-async function committedViews(tx: { dir: string }): Promise<Map<number, string> | null> {
-  try {
-    const { instances } = await readDoc(tx.dir, instancesDoc);
-    return new Map(instances.map((i) => [i.id, toJsonText(infoJsonOf(i))]));
-  } catch {
-    return null; // unreadable: tx.get has refused it already, or it is new; rewrite what differs
-  }
+/** Each instance's info.json text as last committed, from what this transaction read. */
+function committedViews(tx: Transaction): Map<number, string> | null {
+  const doc = tx.committed(instancesDoc);
+  return doc && new Map(doc.instances.map((i) => [i.id, toJsonText(infoJsonOf(i))]));
 }
 
 function isJson(text: string): boolean {
@@ -53,7 +49,7 @@ function isJson(text: string): boolean {
 registerViewWriter(async (tx) => {
   if (!tx.isDirty(instancesDoc)) return;
   const { instances } = await tx.get(instancesDoc);
-  const before = await committedViews(tx);
+  const before = committedViews(tx);
   for (const instance of instances) {
     // A worktree deleted by hand has no kit folder to write into: skip, `status` reports it.
     const file = infoJsonPath(instance);

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic, removeStaleTempFiles } from './atomic.js';
-import { readJsonFile, toJsonText } from './json-file.js';
+import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from './json-file.js';
 import { withLock, type LockOptions } from './lock.js';
 import { appendEvents, type EventInput } from './events.js';
 
@@ -41,6 +41,8 @@ export type ViewWriter = (tx: Transaction) => Promise<void>;
 
 export class Transaction {
   private readonly cache = new Map<string, unknown>();
+  /** Each document's text as this transaction first read it (null: absent). */
+  private readonly readTexts = new Map<string, string | null>();
   private readonly dirty = new Set<string>();
   private readonly events: EventInput[] = [];
   private readonly views = new Map<string, string>();
@@ -50,9 +52,21 @@ export class Transaction {
 
   async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
     if (!this.cache.has(doc.file)) {
-      this.cache.set(doc.file, await readJsonFile(path.join(this.dir, doc.file), doc.schema, doc.empty));
+      const file = path.join(this.dir, doc.file);
+      const text = await readTextIfExists(file);
+      this.readTexts.set(doc.file, text);
+      this.cache.set(doc.file, text === null ? doc.empty() : parseJsonText(file, text, doc.schema));
     }
     return this.cache.get(doc.file) as z.infer<S>;
+  }
+
+  /**
+   * The document as it stood before this transaction changed it (it was validated when read), or
+   * null when it did not exist. For views that must know what changed; call after `get`.
+   */
+  committed<S extends z.ZodType>(doc: DocSpec<S>): z.infer<S> | null {
+    const text = this.readTexts.get(doc.file);
+    return text == null ? null : (JSON.parse(text) as z.infer<S>);
   }
 
   /** Marks a document changed; it is validated against its schema again before it is written. */
