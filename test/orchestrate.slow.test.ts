@@ -1,6 +1,7 @@
 // Orchestration end to end, with the scripted fake agent (test/fixtures/fake-agent.sh) in real tmux
 // sessions: `wt-coord run` over 12 dependent tasks on 3 instances, then `integrate`; an agent that
-// crashes mid-task, its task finished by another instance; an agent restarted after a crash; and
+// crashes mid-task, its task finished by another instance; a task that times out, requeued and
+// finished elsewhere; an agent restarted after a crash; and
 // run with no task list, where instance 1 plans the tasks.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -87,6 +88,25 @@ describe('wt-coord run with the fake agent', { skip: noTmux }, () => {
       assert.ok(tasksOf(repo).every((t) => t.status === 'done'));
       assert.match(r.stdout, /## What the supervisor did\n- instance-\d's agent exited with code 42 holding task-002/);
       assert.match((await wtc(repo.dir, ['logs', crashed.replace('instance-', '')])).stdout, /crashing in the middle of task-002/);
+    } finally {
+      await wtc(repo.dir, ['stop']);
+      repo.cleanup();
+    }
+  });
+
+  test('a task held past --task-timeout goes back to the queue and another instance finishes it', async () => {
+    const repo = await demoRepo();
+    try {
+      const tasksFile = writeJson(path.join(repo.parent, 'tasks.json'), layeredTasks(4));
+      const r = await wtc(repo.dir, ['run', 'build demo', '-w', '2', '--tasks', tasksFile, '--agent', FAKE_AGENT, '--task-timeout', '4s'], { timeout: 180_000, env: { FAKE_AGENT_HANG_ON: 'task-001' } });
+      assert.equal(r.exitCode, 0, r.stderr + r.stdout);
+      const timedOut = /task-001 held by (instance-\d) for over 4s: timed out, back in the queue/.exec(r.stderr);
+      assert.ok(timedOut, r.stderr);
+      const task = tasksOf(repo).find((t) => t.id === 'task-001')!;
+      assert.equal(task.status, 'done');
+      assert.notEqual(task.claimed_by, timedOut[1], 'the hung instance cannot have finished it');
+      assert.ok(tasksOf(repo).every((t) => t.status === 'done'));
+      assert.ok(eventsOf(repo).some((e) => e.type === 'task.requeued' && e.data.task === 'task-001'), 'no task.requeued event for task-001');
     } finally {
       await wtc(repo.dir, ['stop']);
       repo.cleanup();
