@@ -67,11 +67,15 @@ heading('5. What an agent in instance 2 sees through its coordinate.sh');
 show(instance(2), './.claude-instance/coordinate.sh', ['whoami']);
 show(instance(2), './.claude-instance/coordinate.sh', ['status']);
 
-heading('6. The leader: wt-coord status');
-await import('node:fs/promises').then((fs) => fs.writeFile(path.join(instance(3), 'src', 'feature.js'), 'export const feature = true;\n'));
+heading('6. The leader: wt-coord status, after an agent left uncommitted work in instance 3');
+show(instance(3), 'sh', ['-c', "echo 'export const feature = true;' > src/feature.js"]);
+show(instance(1), 'ls', ['src']); // instance 1 does not see it
 wtCoord(repo, 'status');
 
-heading('7. wt-coord teardown --all --force: worktrees, branches and registrations go; the memory bank stays');
+heading('7. wt-coord teardown: it refuses to lose instance 3\'s work, and --force discards it');
+const refused = spawnSync(process.execPath, [CLI, 'teardown', '--all'], { cwd: repo, encoding: 'utf8' });
+console.log(`\x1b[2mdemo-app$\x1b[0m wt-coord teardown --all\n${refused.stderr}(exit ${refused.status})`);
+if (refused.status === 0) throw new Error('teardown removed uncommitted work without --force');
 wtCoord(repo, 'teardown', '--all', '--force');
 show(repo, 'git', ['worktree', 'list']);
 show(repo, 'git', ['branch', '--list']);

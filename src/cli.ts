@@ -35,7 +35,7 @@ const program = new Command('wt-coord')
   .version('0.1.0')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' (see wt-coord --help)\n') });
+  .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' — see wt-coord --help\n') });
 
 // In the order a user meets them, which is the order `wt-coord --help` lists them.
 const commands = [
@@ -48,7 +48,7 @@ const commands = [
 ];
 for (const register of commands) register(program);
 // A usage error points at the help of the command that was used, not the whole CLI's.
-const helpPointer = (name: string) => ({ outputError: (text: string, write: (s: string) => void) => write(`${text.trimEnd().split('\n')[0]} (see wt-coord ${name} --help)\n`) });
+const helpPointer = (name: string) => ({ outputError: (text: string, write: (s: string) => void) => write(`${text.trimEnd().split('\n')[0]} — see wt-coord ${name} --help\n`) });
 for (const command of program.commands) {
   command.exitOverride().configureOutput(helpPointer(command.name()));
   for (const sub of command.commands) sub.exitOverride().configureOutput(helpPointer(`${command.name()} ${sub.name()}`));

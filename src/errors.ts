@@ -50,9 +50,10 @@ export function describeZodError(error: ZodError): string {
   return `${path}: ${issue.message}${more}`;
 }
 
-/** One line for the user: `error: <message> (<hint>)`. */
+/** One line for the user: `error: <what is wrong> — <how to fix it>`. (Hints often hold a command
+ *  in parentheses themselves, so the hint is not wrapped in more.) */
 export function formatError(error: unknown): string {
-  if (error instanceof WtError) return `error: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+  if (error instanceof WtError) return `error: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`;
   if (error instanceof Error) return `error: ${error.message.split('\n')[0]}`;
   return `error: ${String(error)}`;
 }

@@ -102,7 +102,7 @@ describe('wt-coord mcp over stdio', () => {
     assert.equal(claimed.isError, undefined, text(claimed));
     const refused = await call(two, 'claim_path', { path: 'src/api/users.ts' });
     assert.equal(refused.isError, true);
-    assert.match(text(refused), /^error: src\/api\/users\.ts overlaps src\/api\/ claimed by instance-\d+ \("pagination"\).*\(first claim wins/);
+    assert.match(text(refused), /^error: src\/api\/users\.ts overlaps src\/api\/ claimed by instance-\d+ \("pagination"\).* — first claim wins/);
     const sent = await call(two, 'send_message', { to: 'instance-1', body: 'may I touch src/api/users.ts?', type: 'question', requires_response: true });
     assert.equal(sent.isError, undefined, text(sent));
     const inbox = await call(one, 'read_inbox');

@@ -61,7 +61,7 @@ describe('update-memory and merge-memory', () => {
       ['control characters only', remember(repo, 1, ['\u0001\u0002\u001b[0m']), /the discovery is empty/],
       ['1 MB on stdin', remember(repo, 1, [], 'x'.repeat(1024 * 1024)), /over the limit of 65536 bytes \(64 KiB\)/],
       ['just over the limit', remember(repo, 1, ['y'.repeat(64 * 1024 + 1)]), /65537 bytes, over the limit/],
-      ['unknown category', remember(repo, 1, ['text', '--category', 'nope']), /unknown category "nope" \(use one of: pattern, decision, solution, blocker, gotcha; memory_categories in wt-coord.yaml/],
+      ['unknown category', remember(repo, 1, ['text', '--category', 'nope']), /unknown category "nope" — use one of: pattern, decision, solution, blocker, gotcha; memory_categories in wt-coord.yaml/],
       ['unknown option', remember(repo, 1, ['text', '--colour', 'x']), /unknown option --colour/],
       ['option without value', remember(repo, 1, ['text', '--category']), /--category needs a value/],
     ];

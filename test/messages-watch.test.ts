@@ -79,7 +79,7 @@ describe('wt-coord watch', () => {
     for (const args of [['watch', '--once', '--messages', 'abc'], ['watch', '--once', '--messages', '0'], ['msg', 'log', '--limit', 'ten']]) {
       const r = await execa(process.execPath, [CLI, ...args], { cwd: q.repo.dir, reject: false });
       assert.equal(r.exitCode, 2, args.join(' '));
-      assert.match(String(r.stderr), /^error: --(messages|limit) must be a whole number .*\(e\.g\. wt-coord .*\)$/);
+      assert.match(String(r.stderr), /^error: --(messages|limit) must be a whole number .* — e\.g\. wt-coord .*$/);
       assert.equal(String(r.stderr).trim().split('\n').length, 1);
       assert.equal(String(r.stdout), '');
     }

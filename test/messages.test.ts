@@ -115,7 +115,7 @@ describe('messages between instances', () => {
 
   test('bad input fails with a clear error and changes nothing', async () => {
     const cases: { args: string[]; code: number; error: RegExp; input?: string }[] = [
-      { args: ['send', 'instance-9', 'hello'], code: 2, error: /unknown recipient "instance-9" \(send to one of: instance-1, instance-2, instance-3, leader, broadcast, general/ },
+      { args: ['send', 'instance-9', 'hello'], code: 2, error: /unknown recipient "instance-9" — send to one of: instance-1, instance-2, instance-3, leader, broadcast, general/ },
       { args: ['send', 'nobody', 'hello'], code: 2, error: /unknown recipient "nobody"/ },
       { args: ['send', 'instance-2', '   '], code: 2, error: /the message is empty/ },
       { args: ['send', 'instance-2'], code: 2, error: /the message is empty/ },
@@ -136,7 +136,7 @@ describe('messages between instances', () => {
       const err = String(r.stderr);
       assert.match(err, c.error);
       assert.equal(err.trim().split('\n').length, 1, 'one line');
-      assert.match(err, /\(.+\)$/m, 'with a hint');
+      assert.match(err, / — .+$/m, 'with a hint');
       assertUnchanged(before, snapshot(q, 3), c.args.join(' ').slice(0, 40));
     }
     const before = snapshot(q, 3);
