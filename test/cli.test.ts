@@ -1,10 +1,10 @@
 // The CLI as a shell pipeline sees it: a reader that stops early (`| head`) is not a crash.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
-import { CLI, cli, coordinate, gitRepo, type TempRepo } from './helpers.js';
+import { CLI, cli, coordinate, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 
 let repo: TempRepo;
 before(async () => {
@@ -36,4 +36,31 @@ test('coordinate.sh help lists every verb, each with its summary, in lines a ter
   }
   const widest = Math.max(...out.split('\n').map((line) => line.length));
   assert.ok(widest <= 120, `help has a line of ${widest} characters`);
+});
+
+test('a repository whose path has spaces, quotes, $ and parentheses: spawn, coordinate.sh, the commit hook and teardown work', async () => {
+  const odd = await gitRepo(`it's $HOME (app) "x"`);
+  try {
+    const spawned = await cli(odd.dir, ['spawn', '1', '--install', 'none']);
+    assert.equal(spawned.exitCode, 0, String(spawned.stderr));
+    const worktree = instanceDir(odd, 1);
+    const whoami = await execa(path.join(worktree, '.claude-instance', 'coordinate.sh'), ['whoami', '--json'], { cwd: '/', reject: false });
+    assert.equal(whoami.exitCode, 0, whoami.stderr);
+    assert.equal(JSON.parse(whoami.stdout).worktree_path, worktree);
+    // The generated pre-commit hook and the Claude Code hook commands embed these paths in shell.
+    writeFileSync(path.join(worktree, 'note.txt'), 'hello\n');
+    await execa('git', ['add', 'note.txt'], { cwd: worktree });
+    const commit = await execa('git', ['commit', '-q', '-m', 'note'], { cwd: worktree, reject: false });
+    assert.equal(commit.exitCode, 0, commit.stderr);
+    const settings = JSON.parse(readFileSync(path.join(worktree, '.claude', 'settings.local.json'), 'utf8'));
+    const hookCommand: string = settings.hooks.UserPromptSubmit[0].hooks[0].command;
+    const hook = await execa('bash', ['-c', hookCommand], { cwd: worktree, input: JSON.stringify({ hook_event_name: 'UserPromptSubmit', prompt: 'hi', cwd: worktree }), reject: false });
+    assert.equal(hook.exitCode, 0, hook.stderr);
+    assert.equal(hook.stderr, '');
+    const down = await cli(odd.dir, ['teardown', '--all', '--force']);
+    assert.equal(down.exitCode, 0, String(down.stderr));
+    assert.equal(existsSync(worktree), false);
+  } finally {
+    odd.cleanup();
+  }
 });
