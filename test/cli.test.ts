@@ -64,3 +64,14 @@ test('a repository whose path has spaces, quotes, $ and parentheses: spawn, coor
     odd.cleanup();
   }
 });
+
+test('watch --once in a repository with nothing going on says so instead of printing nothing', async () => {
+  const empty = await gitRepo();
+  try {
+    const r = await cli(empty.dir, ['watch', '--once']);
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stdout), /^nothing to show: no instances, path claims or messages yet$/m);
+  } finally {
+    empty.cleanup();
+  }
+});

@@ -41,7 +41,9 @@ export function register(program: Command): void {
       if (options.once) {
         const snap = await collect();
         if (options.json) return printJson(snap);
-        return printLines(...(process.stdout.isTTY ? renderWatchScreen(snap, repo.repoName, 10_000, process.stdout.columns || 120) : describeChanges(null, snap)));
+        if (process.stdout.isTTY) return printLines(...renderWatchScreen(snap, repo.repoName, 10_000, process.stdout.columns || 120));
+        const lines = describeChanges(null, snap);
+        return printLines(...(lines.length ? lines : ['nothing to show: no instances, path claims or messages yet']));
       }
       const tty = Boolean(process.stdout.isTTY) && !options.json;
       await runLive(repo.coordDir, collect, tty ? screenOutput(repo.repoName) : lineOutput(Boolean(options.json)));
