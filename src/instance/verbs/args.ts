@@ -27,7 +27,7 @@ export function parseVerbArgs(verb: string, args: string[], flags: string[] = []
       if (value === undefined) throw new UsageError(`${verb}: ${name} needs a value`, `coordinate.sh ${verb} --help`);
       parsed.options.set(name, value);
     } else {
-      throw new UsageError(`${verb}: unknown option ${name}`, `coordinate.sh ${verb} --help shows the options`);
+      throw new UsageError(`${verb}: unknown option ${name}`, `coordinate.sh ${verb} --help shows the options; text that starts with - goes after --, as in coordinate.sh ${verb} -- "--text"`);
     }
   }
   return parsed;

@@ -30,7 +30,7 @@ export function parseVerbArgs(verb: string, args: string[], valueFlags: string[]
       out.values[name] = value;
     } else {
       const known = [...valueFlags.map((f) => `--${f} <value>`), ...boolFlags.map((f) => `--${f}`)].join(', ');
-      throw new UsageError(`unknown option ${arg.slice(0, 40)} for ${verb}`, `${verb} takes ${known || 'no options'}`);
+      throw new UsageError(`unknown option ${arg.slice(0, 40)} for ${verb}`, `${verb} takes ${known || 'no options'}; text that starts with - goes after --, as in coordinate.sh ${verb} -- "--text"`);
     }
   }
   return out;
