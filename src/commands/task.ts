@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { addTask, cancelTask, getTask, importTasks, listTasks, requeueTask, resultPath } from '../coord/queue.js';
+import { cancelTask, getTask, listTasks, requeueTask, resultPath } from '../coord/queue.js';
+import { addTask, importTasks } from '../coord/task-intake.js';
 import { taskStatuses, type Task } from '../coord/tasks.js';
 import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';

@@ -1,296 +1,45 @@
-// The task queue's operations. Each is one store transaction: it first expires the leases that ran
-// out (so "at the next queue operation" holds for every caller), renews the caller's heartbeat,
-// then changes tasks.json and instances.json together and records one event per change.
+// The task queue's operations on claimed work: request-task, complete, fail, report-progress, and
+// the leader's requeue and cancel (adding tasks is task-intake.ts). Each is one store transaction:
+// it first expires the leases that ran out (so "at the next queue operation" holds for every
+// caller), renews the caller's heartbeat, then changes tasks.json and instances.json together and
+// records one event per change.
 // Imported by coordinate.sh verbs: node built-ins, zod and the store only (yaml is loaded lazily).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, WtError } from '../errors.js';
 import { removeStaleTempFiles, writeFileAtomic } from '../store/atomic.js';
-import { readDoc, transact, type Transaction } from '../store/store.js';
+import { readDoc, transact } from '../store/store.js';
 import { touchInstance } from './heartbeat.js';
-import { instanceName, instancesDoc, type Instance } from './instances.js';
-import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from './queue-settings.js';
-import { runTaskCompleted, runTaskReleased } from './task-hooks.js';
-import './task-plugins.js';
+import type { Instance } from './instances.js';
 import {
-  MAX_DESCRIPTION,
-  MAX_FILES,
-  MAX_HINTS,
-  MAX_RESULT,
-  formatTaskId,
-  normalizeTaskId,
-  taskNumber,
-  tasksDoc,
-  type Task,
-  type TasksFile,
-} from './tasks.js';
-import './task-views.js';
-
-
-/** Plain code-unit order, right for ISO-8601 times. Not localeCompare: its first call loads ICU's
- *  collator, ~8 ms that every coordinate.sh call would pay. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+  byPriority,
+  clip,
+  compareText,
+  dropAssignment,
+  expireLeases,
+  findTask,
+  instanceByName,
+  isReady,
+  openQueue,
+  releaseClaim,
+  requireInstance,
+  save,
+  saveInstances,
+  tasksById,
+  type Queue,
+} from './queue-core.js';
+import type { QueueSettings } from './queue-settings.js';
+import { runTaskCompleted, runTaskReleased } from './task-hooks.js';
+import { MAX_RESULT, normalizeTaskId, taskNumber, tasksDoc, type Task } from './tasks.js';
 
 export { touchInstance } from './heartbeat.js';
+export { isReady, leaseExpiry, tasksById } from './queue-core.js';
 export { onTaskCompleted, onTaskReleased } from './task-hooks.js';
 
 export const RESULTS_DIR = 'results';
 
 export function resultPath(coordDir: string, taskId: string): string {
   return path.join(coordDir, RESULTS_DIR, `${taskId}.md`);
-}
-
-// ---------- shared pieces ----------
-
-interface Queue {
-  tx: Transaction;
-  doc: TasksFile;
-  instances: Instance[];
-  settings: QueueSettings;
-  now: Date;
-}
-
-/** The settings of the repository this coordination folder belongs to (every instance records its main checkout). */
-async function settingsFor(tx: Transaction, explicit?: QueueSettings): Promise<QueueSettings> {
-  if (explicit) return explicit;
-  const { instances } = await tx.get(instancesDoc);
-  const main = instances[0]?.main_repo;
-  return main ? readQueueSettings(main) : DEFAULT_QUEUE_SETTINGS;
-}
-
-async function openQueue(tx: Transaction, settings?: QueueSettings, expire = true): Promise<Queue> {
-  const doc = await tx.get(tasksDoc);
-  const { instances } = await tx.get(instancesDoc);
-  const queue: Queue = { tx, doc, instances, settings: await settingsFor(tx, settings), now: new Date() };
-  if (expire) await expireLeases(queue);
-  return queue;
-}
-
-function save(queue: Queue): void {
-  queue.tx.set(tasksDoc, queue.doc);
-}
-
-function saveInstances(queue: Queue): void {
-  queue.tx.set(instancesDoc, { version: 1, instances: queue.instances });
-}
-
-function instanceByName(queue: Queue, name: string | null): Instance | undefined {
-  return name ? queue.instances.find((i) => i.name === name) : undefined;
-}
-
-function requireInstance(queue: Queue, instanceId: number): Instance {
-  const found = queue.instances.find((i) => i.id === instanceId);
-  if (!found) throw new WtError(`${instanceName(instanceId)} is not registered in ${queue.tx.dir}`, 'was it torn down? `wt-coord status` lists the instances');
-  return found;
-}
-
-function findTask(queue: Queue, id: string): Task {
-  const task = queue.doc.tasks.find((t) => t.id === id);
-  if (!task) throw new WtError(`no task ${id} in the queue`, 'list the tasks with `wt-coord task list` or `cat .claude-coordination-shared/task-assignments.json`');
-  return task;
-}
-
-/** When the holder's lease ends: its last call (or the claim) plus lease_minutes. */
-export function leaseExpiry(task: Pick<Task, 'claimed_at'>, holder: Pick<Instance, 'last_seen'> | undefined, settings: QueueSettings): Date {
-  const times = [task.claimed_at, holder?.last_seen].filter((t): t is string => Boolean(t)).map((t) => Date.parse(t));
-  return new Date(Math.max(0, ...times) + settings.leaseMinutes * 60_000);
-}
-
-function dropAssignment(queue: Queue, name: string | null, taskId: string): void {
-  const holder = instanceByName(queue, name);
-  if (holder && holder.assigned_tasks.includes(taskId)) {
-    holder.assigned_tasks = holder.assigned_tasks.filter((t) => t !== taskId);
-    saveInstances(queue);
-  }
-}
-
-/** Ends a claim without completion: back to available, or failed once the attempts are used up. */
-async function releaseClaim(queue: Queue, task: Task, why: string): Promise<void> {
-  const holderName = task.claimed_by;
-  dropAssignment(queue, holderName, task.id);
-  task.status = task.attempts >= queue.settings.maxAttempts ? 'failed' : 'available';
-  task.claimed_by = null;
-  if (task.status === 'failed') task.completed_at = queue.now.toISOString();
-  task.result = why;
-  save(queue);
-  await runTaskReleased(queue.tx, task, instanceByName(queue, holderName) ?? null);
-}
-
-async function expireLeases(queue: Queue): Promise<void> {
-  for (const task of queue.doc.tasks) {
-    if (task.status !== 'claimed') continue;
-    const holder = instanceByName(queue, task.claimed_by);
-    const expiry = leaseExpiry(task, holder, queue.settings);
-    if (holder && expiry > queue.now) continue;
-    const name = task.claimed_by!;
-    queue.doc.lost_leases[name] = { task: task.id, token: task.token, expired_at: expiry.toISOString() };
-    await releaseClaim(queue, task, holder ? `lease of ${name} expired at ${expiry.toISOString()}` : `${name} is no longer registered`);
-    queue.tx.event({ type: 'task.lease_expired', instance: name, data: { task: task.id, token: task.token, status: task.status } });
-  }
-}
-
-function isReady(task: Task, byId: Map<string, Task>): boolean {
-  return task.status === 'available' && task.dependencies.every((d) => byId.get(d)?.status === 'done');
-}
-
-function byPriority(a: Task, b: Task): number {
-  return a.priority - b.priority || compareText(a.created_at, b.created_at) || taskNumber(a.id) - taskNumber(b.id);
-}
-
-function tasksById(doc: TasksFile): Map<string, Task> {
-  return new Map(doc.tasks.map((t) => [t.id, t]));
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}
-
-// ---------- leader: adding tasks ----------
-
-export interface TaskInput {
-  id?: string;
-  description: string;
-  priority?: number;
-  dependencies?: string[];
-  files?: string[];
-  hints?: string;
-}
-
-const DEFAULT_PRIORITY = 3;
-
-/** Checks one task's own fields; `where` names it in the message (`task 3`, `tasks.json line 4`). */
-function checkTaskInput(input: TaskInput, where: string): void {
-  const description = input.description?.trim() ?? '';
-  if (!description) throw new UsageError(`${where}: the description is empty`, 'describe the work in a sentence');
-  if (description.length > MAX_DESCRIPTION) {
-    throw new UsageError(`${where}: the description is ${description.length} characters, over the limit of ${MAX_DESCRIPTION}`, 'keep the description short; put details in a file and name it with --files');
-  }
-  if ((input.hints ?? '').length > MAX_HINTS) throw new UsageError(`${where}: the hints are over the limit of ${MAX_HINTS} characters`, 'shorten the hints');
-  if ((input.files ?? []).length > MAX_FILES) throw new UsageError(`${where}: more than ${MAX_FILES} files`, 'name the folders instead');
-  if (input.priority !== undefined && (!Number.isInteger(input.priority) || Math.abs(input.priority) > 1_000_000)) {
-    throw new UsageError(`${where}: priority must be a whole number, got ${input.priority}`, 'lower numbers go first, e.g. -p 1');
-  }
-}
-
-function newTask(id: string, input: TaskInput, dependencies: string[], now: Date): Task {
-  return {
-    id,
-    description: input.description.trim(),
-    status: 'available',
-    claimed_by: null,
-    priority: input.priority ?? DEFAULT_PRIORITY,
-    dependencies,
-    context: { files: input.files ?? [], hints: input.hints ?? '' },
-    created_at: now.toISOString(),
-    claimed_at: null,
-    completed_at: null,
-    attempts: 0,
-    result: null,
-    token: 0,
-  };
-}
-
-export async function addTask(coordDir: string, input: TaskInput, settings?: QueueSettings): Promise<Task> {
-  checkTaskInput(input, 'task');
-  const dependencies = [...new Set((input.dependencies ?? []).map(normalizeTaskId))];
-  return transact(coordDir, async (tx) => {
-    const queue = await openQueue(tx, settings);
-    const byId = tasksById(queue.doc);
-    const unknown = dependencies.filter((d) => !byId.has(d));
-    if (unknown.length) throw new WtError(`unknown dependency ${unknown.join(', ')}: no such task in the queue`, 'add that task first, or fix the id (`wt-coord task list`)');
-    const task = newTask(formatTaskId(queue.doc.next_id), input, dependencies, queue.now);
-    queue.doc.next_id += 1;
-    queue.doc.tasks.push(task);
-    save(queue);
-    tx.event({ type: 'task.added', instance: 'leader', data: { task: task.id, priority: task.priority, dependencies } });
-    return task;
-  });
-}
-
-/** One cycle in the graph of `tasks` (ids), or null. */
-export function findCycle(edges: Map<string, string[]>): string[] | null {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    if (state.get(id) === 'done') return null;
-    if (state.get(id) === 'visiting') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const dep of edges.get(id) ?? []) {
-      const cycle = visit(dep);
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
-  for (const id of edges.keys()) {
-    const cycle = visit(id);
-    if (cycle) return cycle;
-  }
-  return null;
-}
-
-/**
- * Adds a whole list of tasks, or none: every entry is checked, ids must be new, dependencies must
- * name a task in the list or in the queue, and the graph must have no cycle.
- */
-export async function addTasks(coordDir: string, inputs: TaskInput[], settings?: QueueSettings, source = 'import'): Promise<Task[]> {
-  inputs.forEach((input, index) => checkTaskInput(input, `${source}: tasks[${index}]`));
-  return transact(coordDir, async (tx) => {
-    const queue = await openQueue(tx, settings);
-    const existing = tasksById(queue.doc);
-    let next = queue.doc.next_id;
-    const explicit = new Set<string>();
-    const ids = inputs.map((input, index) => {
-      if (input.id === undefined) return null;
-      const id = normalizeTaskIdAt(input.id, `${source}: tasks[${index}].id`);
-      if (existing.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} is already in the queue`, 'give the task a new id, or leave id out to number it automatically');
-      if (explicit.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} appears twice`, 'give every task its own id');
-      explicit.add(id);
-      return id;
-    });
-    const assigned = ids.map((id) => {
-      if (id) return id;
-      while (existing.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
-      return formatTaskId(next++);
-    });
-    const known = new Set([...existing.keys(), ...assigned]);
-    const edges = new Map<string, string[]>();
-    const tasks = inputs.map((input, index) => {
-      const deps = [...new Set((input.dependencies ?? []).map((d, k) => normalizeTaskIdAt(d, `${source}: tasks[${index}].dependencies[${k}]`)))];
-      for (const [k, dep] of deps.entries()) {
-        if (!known.has(dep)) throw new WtError(`${source}: tasks[${index}].dependencies[${k}] names ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
-      }
-      edges.set(assigned[index]!, deps);
-      return newTask(assigned[index]!, input, deps, queue.now);
-    });
-    const cycle = findCycle(edges);
-    if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
-    const highest = Math.max(queue.doc.next_id - 1, ...assigned.map(taskNumber));
-    queue.doc.next_id = highest + 1;
-    queue.doc.tasks.push(...tasks);
-    save(queue);
-    tx.event({ type: 'task.imported', instance: 'leader', data: { tasks: assigned, source } });
-    return tasks;
-  });
-}
-
-function normalizeTaskIdAt(input: unknown, where: string): string {
-  try {
-    return normalizeTaskId(String(input));
-  } catch (error) {
-    throw new UsageError(`${where}: ${(error as Error).message}`, (error as WtError).hint);
-  }
-}
-
-/** Imports tasks from a JSON or YAML file in the seed's format; see task-import.ts. */
-export async function importTasks(coordDir: string, filePath: string, settings?: QueueSettings): Promise<Task[]> {
-  const { readTaskFile } = await import('./task-import.js');
-  const inputs = await readTaskFile(filePath);
-  return addTasks(coordDir, inputs, settings, path.basename(filePath));
 }
 
 // ---------- instance: request-task ----------
@@ -612,4 +361,3 @@ export async function queueSummary(coordDir: string): Promise<QueueSummary> {
   return summarize(await listTasks(coordDir));
 }
 
-export { isReady, tasksById };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { UsageError, WtError } from '../errors.js';
-import type { TaskInput } from './queue.js';
+import type { TaskInput } from './task-intake.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 

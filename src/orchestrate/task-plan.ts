@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WtError } from '../errors.js';
-import { findCycle, type TaskInput } from '../coord/queue.js';
+import { findCycle, type TaskInput } from '../coord/task-intake.js';
 import { formatTaskId, normalizeTaskId, taskNumber, type Task } from '../coord/tasks.js';
 import { readTaskFile } from '../coord/task-import.js';
 
