@@ -6,6 +6,7 @@ import { register as registerInit } from './commands/init.js';
 import { register as registerSpawn } from './commands/spawn.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerTeardown } from './commands/teardown.js';
+import { register as registerRefresh } from './commands/refresh.js';
 import { register as registerTask } from './commands/task.js';
 import { register as registerPlan } from './commands/plan.js';
 import { register as registerDoctor } from './commands/doctor.js';
@@ -39,7 +40,7 @@ const program = new Command('wt-coord')
 
 // In the order a user meets them, which is the order `wt-coord --help` lists them.
 const commands = [
-  registerInit, registerSpawn, registerStatus, registerTeardown, // workspace
+  registerInit, registerSpawn, registerStatus, registerRefresh, registerTeardown, // workspace
   registerPlan, registerTask, registerDoctor, // tasks
   registerMergeMemory, registerMemory, // shared memory
   registerMsg, registerClaims, registerWatch, // messages, path claims, live view

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views.js';
 import type { Instance } from '../coord/instances.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { toJsonText } from '../store/json-file.js';
 import { DIST_DIR, TEMPLATES_DIR } from '../package-paths.js';
 
@@ -37,12 +38,14 @@ export async function renderTemplate(name: string, values: Record<string, string
 export async function writeInstanceKit(instance: Instance): Promise<void> {
   const dir = kitDir(instance.worktree);
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(infoJsonPath(instance), toJsonText(infoJsonOf(instance)));
+  await writeFileAtomic(infoJsonPath(instance), toJsonText(infoJsonOf(instance)), { fsync: false });
   const script = await renderTemplate('coordinate.sh', {
     INSTANCE_NAME: instance.name,
     NODE: shellQuote(process.execPath),
     ENTRY: shellQuote(instanceEntryPath()),
     INSTANCE_DIR: shellQuote(dir),
   });
-  await fs.writeFile(coordinateScriptPath(instance.worktree), script, { mode: 0o755 });
+  // Replaced by rename, never rewritten in place: a bash already running the old script (an agent's
+  // call during `wt-coord refresh`) keeps reading the file it opened.
+  await writeFileAtomic(coordinateScriptPath(instance.worktree), script, { mode: 0o755, fsync: false });
 }
