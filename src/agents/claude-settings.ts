@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WtError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 export const CLAUDE_SETTINGS_FILE = path.join('.claude', 'settings.local.json');
 

@@ -7,7 +7,7 @@
 // Every path reads stdin to its end: Claude Code writes the hook input there, and a hook that exits
 // without reading it makes that write fail (EPIPE once the input outgrows the pipe, e.g. a
 // PostToolUse after a large Read), which Claude Code reports as a hook error.
-import { readStdin } from './hooks/hook-io.js';
+import { readHookInput } from './hooks/hook-io.js';
 import { stampUnchanged } from './hook-stamp.js';
 
 /** The built full run, next to the built hook.js (a variable: the bundler leaves it to run time). */
@@ -17,7 +17,7 @@ const [kitDir, event] = process.argv.slice(2);
 const cheapEvents = new Set(['UserPromptSubmit', 'PostToolUse']);
 
 if (kitDir && event && cheapEvents.has(event) && stampUnchanged(kitDir)) {
-  await readStdin();
+  await readHookInput();
 } else {
   try {
     const { runHook } = (await import(RUN_MODULE)) as typeof import('./hooks/run.js');
@@ -26,6 +26,6 @@ if (kitDir && event && cheapEvents.has(event) && stampUnchanged(kitDir)) {
     // Only the import can fail here (runHook reports its own failures and reads stdin itself).
     process.stderr.write(`wt-coord hook: ${(error as Error)?.message ?? String(error)}\n`);
     process.exitCode = 0;
-    await readStdin();
+    await readHookInput();
   }
 }

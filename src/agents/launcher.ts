@@ -9,7 +9,8 @@ import { instancesDoc, instanceName, type Instance } from '../coord/instances.js
 import { isProcessAlive } from '../store/lock.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { readDoc, transact } from '../store/store.js';
-import { coordinateScriptPath, shellQuote } from '../workspace/kit.js';
+import { shellQuote } from '../shell-quote.js';
+import { coordinateScriptPath } from '../workspace/kit.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { firstPrompt, promptArguments, resolveAgentCommand, type AgentCommand } from './agent-command.js';
 import { agentFiles, agentsDoc, type AgentRecord } from './agents-doc.js';

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WtError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 export const MCP_CONFIG_FILE = '.mcp.json';
 export const MCP_SERVER_NAME = 'wt-coord';

@@ -4,30 +4,15 @@ import type { Command } from 'commander';
 import { UsageError, WtError } from '../errors.js';
 import { LEADER } from '../coord/channels.js';
 import { formatInbox, formatMessageLine, formatSkipped } from '../coord/message-format.js';
-import { MAX_BODY_BYTES, bodyTooLarge, compactMessages, findMessage, messagePriorities, parseMessageId, readInboxReport, readMessageLog, sendMessage, type MessagePriority, type SendInput } from '../coord/messages.js';
+import { audienceOf, compactMessages, findMessage, messagePriorities, parseMessageId, parsePriority, readInboxReport, readMessageLog, sendMessage, type SendInput } from '../coord/messages.js';
 import { openRepo, type RepoContext } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
+import { readBodyFromStdin } from '../instance/verbs/message-text.js';
 import { note, printJson, printLines } from './output.js';
 
-async function readStdin(): Promise<string> {
-  const kept: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin) {
-    total += (chunk as Buffer).length;
-    if (total <= MAX_BODY_BYTES) kept.push(chunk as Buffer);
-  }
-  if (total > MAX_BODY_BYTES) throw bodyTooLarge(total);
-  return Buffer.concat(kept).toString('utf8');
-}
 
 async function textOf(words: string[]): Promise<string> {
-  return words.length === 1 && words[0] === '-' ? readStdin() : words.join(' ');
-}
-
-function priorityOf(value: string | undefined): MessagePriority | undefined {
-  if (value === undefined) return undefined;
-  if (!(messagePriorities as readonly string[]).includes(value)) throw new UsageError(`--priority must be one of ${messagePriorities.join(', ')}, got "${value}"`, 'e.g. --priority urgent');
-  return value as MessagePriority;
+  return words.length === 1 && words[0] === '-' ? readBodyFromStdin() : words.join(' ');
 }
 
 async function repoReady(): Promise<RepoContext> {
@@ -48,7 +33,7 @@ async function deliver(input: Omit<SendInput, 'from'>, flags: SendFlags): Promis
   const repo = await repoReady();
   const message = await sendMessage(repo.coordDir, { ...input, from: LEADER });
   if (flags.json) return printJson(message);
-  printLines(`sent ${message.id} to ${message.to === 'broadcast' ? 'everyone' : message.to}`);
+  printLines(`sent ${message.id} to ${audienceOf(message.to)}`);
 }
 
 const pathsOf = (value?: string) => (value ? value.split(',').map((p) => p.trim()).filter(Boolean) : undefined);
@@ -70,7 +55,7 @@ export function register(program: Command): void {
     .option('--requires-response', 'ask for an answer')
     .option('--json', 'print the message as JSON')
     .action(async (to: string, words: string[], flags: SendFlags) => {
-      await deliver({ to, body: await textOf(words), type: flags.type ?? 'message', priority: priorityOf(flags.priority), paths: pathsOf(flags.paths), requires_response: Boolean(flags.requiresResponse) }, flags);
+      await deliver({ to, body: await textOf(words), type: flags.type ?? 'message', priority: parsePriority(flags.priority), paths: pathsOf(flags.paths), requires_response: Boolean(flags.requiresResponse) }, flags);
     });
 
   msg
@@ -81,7 +66,7 @@ export function register(program: Command): void {
     .option('--priority <p>', `${messagePriorities.join(', ')} (default: normal)`)
     .option('--json', 'print the message as JSON')
     .action(async (words: string[], flags: SendFlags) => {
-      await deliver({ to: 'broadcast', body: await textOf(words), type: flags.type ?? 'message', priority: priorityOf(flags.priority) }, flags);
+      await deliver({ to: 'broadcast', body: await textOf(words), type: flags.type ?? 'message', priority: parsePriority(flags.priority) }, flags);
     });
 
   msg

@@ -223,12 +223,23 @@ async function prepareAppend(handle: FileHandle): Promise<{ lastSeq: number; tor
 
 const nextSeqByTx = new WeakMap<Transaction, number>();
 
+/** A priority as typed (`--priority urgent`); undefined stays undefined (the default, normal). */
+export function parsePriority(value: string | undefined): MessagePriority | undefined {
+  if (value === undefined) return undefined;
+  if (!(messagePriorities as readonly string[]).includes(value)) throw new UsageError(`--priority must be one of ${messagePriorities.join(', ')}, got "${value}"`, 'e.g. --priority urgent');
+  return value as MessagePriority;
+}
+
+/** How a recipient reads in a confirmation: `sent m4 to everyone`. */
+export function audienceOf(to: string): string {
+  return to === 'broadcast' ? 'everyone' : to;
+}
+
 /** Appends one message inside a transaction (the caller holds the store lock). */
 export async function postMessage(tx: Transaction, input: SendInput): Promise<Message> {
   const body = validateBody(input.body);
   const type = validateType(input.type);
-  const priority = input.priority ?? 'normal';
-  if (!(messagePriorities as readonly string[]).includes(priority)) throw new UsageError(`"${priority}" is not a priority`, `use ${messagePriorities.join(', ')}`);
+  const priority = parsePriority(input.priority) ?? 'normal';
   const paths = validatePaths(input.paths ?? []);
   const [{ instances }, { channels }] = await Promise.all([tx.get(instancesDoc), tx.get(channelsDoc)]);
   const from = validateParticipant(input.from, instances);

@@ -1,10 +1,10 @@
 // `wt-coord run "<goal>" -w <n>` (seed 001's Option C): validate everything first, then init, write
 // the goal to master-plan.md, import the tasks (or let instance 1 plan them), spawn, start the
 // agents and supervise until the queue is done or stuck; finish with a report built from results/.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError, WtError } from '../errors.js';
 import { instancesDoc } from '../coord/instances.js';
+import { appendGoal, checkGoal } from '../coord/master-plan.js';
 import { cancelTask, listTasks, requeueTask, summarize } from '../coord/queue.js';
 import { addTask, addTasks, type TaskInput } from '../coord/task-intake.js';
 import { tasksDoc, type Task } from '../coord/tasks.js';
@@ -13,14 +13,13 @@ import { readDoc, transact } from '../store/store.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { hasCommits, type RepoContext } from '../workspace/repo.js';
 import { spawnInstances } from '../workspace/spawn.js';
-import { shellQuote } from '../workspace/kit.js';
+import { shellQuote } from '../shell-quote.js';
 import { resolveAgentCommand } from '../agents/agent-command.js';
 import { DEFAULT_AGENT, listAgentStatuses, startAgents, stopAgents, type AgentStatus } from '../agents/launcher.js';
 import { tmuxAvailable } from '../agents/tmux.js';
 import { collectReport, renderReport, type RunReport } from './report.js';
 import { planningTaskInput, readAndCheckTaskFile, tasksFromPlanResult } from './task-plan.js';
 
-export const MAX_GOAL = 4_000;
 
 export interface RunOptions {
   goal: string;
@@ -52,9 +51,7 @@ interface ValidatedRun {
 
 /** Every check that can fail, before anything is created, spawned or started. */
 export async function validateRun(repo: RepoContext, options: RunOptions): Promise<ValidatedRun> {
-  const goal = options.goal.trim();
-  if (!goal) throw new UsageError('the goal is empty', 'wt-coord run "what the agents should achieve" -w 3');
-  if (goal.length > MAX_GOAL) throw new UsageError(`the goal is ${goal.length} characters, over the limit of ${MAX_GOAL}`, 'state the goal briefly; put details in the memory bank (requirements.md)');
+  checkGoal(options.goal, 'wt-coord run "what the agents should achieve" -w 3');
   if (!(await hasCommits(repo.mainWorktree))) throw new WtError('the repository has no commits: instances start from a commit', 'make a first commit (git commit --allow-empty -m "initial commit") and run again');
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
   if (instances.length + options.workers > repo.config.max_instances) {
@@ -68,13 +65,6 @@ export async function validateRun(repo: RepoContext, options: RunOptions): Promi
   return { agentSpec, inputs };
 }
 
-async function writeMasterPlan(repo: RepoContext, goal: string, workers: number): Promise<string> {
-  const file = path.join(repo.coordDir, 'master-plan.md');
-  const previous = await fs.readFile(file, 'utf8').catch(() => null);
-  const section = `## Goal (wt-coord run, ${new Date().toISOString()}, ${workers} instance${workers === 1 ? '' : 's'})\n\n${goal}\n`;
-  await writeFileAtomic(file, previous ? `${previous.trimEnd()}\n\n${section}` : `# Master plan\n\n${section}`);
-  return file;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -182,7 +172,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
   const { agentSpec, inputs } = await validateRun(repo, options);
   const startedAt = new Date().toISOString();
   await ensureInitialized(repo);
-  const planFile = await writeMasterPlan(repo, options.goal.trim(), options.workers);
+  const planFile = await appendGoal(repo.coordDir, options.goal, `wt-coord run, ${new Date().toISOString()}, ${options.workers} instance${options.workers === 1 ? '' : 's'}`);
   options.onLine(`goal written to ${planFile}`);
   let planningTask: Task | null = null;
   if (inputs) {

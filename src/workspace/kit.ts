@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views.js';
 import type { Instance } from '../coord/instances.js';
+import { shellQuote } from '../shell-quote.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { toJsonText } from '../store/json-file.js';
 import { DIST_DIR, TEMPLATES_DIR } from '../package-paths.js';
@@ -16,10 +17,6 @@ export function templatePath(...parts: string[]): string {
 /** The built entry coordinate.sh and the hooks call: light, no commander. */
 export function instanceEntryPath(): string {
   return path.join(DIST_DIR, 'instance.js');
-}
-
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function kitDir(worktree: string): string {

@@ -7,6 +7,7 @@
 //                             "permissionDecision": "deny", "permissionDecisionReason": "..." } }
 //                           (the reason is shown to Claude, which can correct course)
 //   a note for the user:    top-level "systemMessage".
+import { readStdin } from '../../stdin.js';
 export interface HookInput {
   hook_event_name?: string;
   session_id?: string;
@@ -34,27 +35,11 @@ export function denyOutput(reason: string): HookOutput {
   return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
 }
 
-/** Reads stdin to its end (or `timeoutMs`, if the writer keeps it open); never throws. */
-export async function readStdin(timeoutMs = 2000): Promise<string> {
+/** The hook's input: stdin to its end (or `timeoutMs`, if the writer keeps it open); '' on a terminal.
+ *  A tool input can be a whole file: at most 8 MiB of it is kept. */
+export async function readHookInput(timeoutMs = 2000): Promise<string> {
   if (process.stdin.isTTY) return '';
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.removeAllListeners();
-      process.stdin.pause();
-      process.stdin.unref?.();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, timeoutMs);
-    process.stdin.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= 8 * 1024 * 1024) chunks.push(chunk); // a tool input can be a whole file; more is not ours to read
-    });
-    process.stdin.on('end', done);
-    process.stdin.on('error', done);
-  });
+  return (await readStdin({ keepBytes: 8 * 1024 * 1024, timeoutMs })).text;
 }
 
 /** Empty or invalid input is not an error for a hook: it gets an empty object and a note. */

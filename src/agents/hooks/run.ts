@@ -3,7 +3,7 @@
 // unknown event or a wt-coord failure never blocks the agent; the problem goes to stderr, exit 0.
 import { formatError } from '../../errors.js';
 import { loadInstanceContext, type InstanceContext } from '../../instance/context.js';
-import { parseHookInput, readStdin, type HookInput, type HookOutput } from './hook-io.js';
+import { parseHookInput, readHookInput, type HookInput, type HookOutput } from './hook-io.js';
 
 export interface HookRun {
   event: string;
@@ -28,7 +28,7 @@ export async function runHook(kitDir: string | undefined, eventArg: string | und
   process.exitCode = 0;
   // Always read to the end, even when the content is not needed: exiting with the input unread makes
   // Claude Code's write of it fail (EPIPE), which it reports as a hook error. Read while we work.
-  const stdin = readStdin();
+  const stdin = readHookInput();
   try {
     // Only PreToolUse needs the input's content; the others read it to learn the event if argv lacks it.
     const needsInput = eventArg === 'PreToolUse' || !eventArg;

@@ -1,4 +1,4 @@
-// A small argument splitter for coordinate.sh verbs (commander stays off the instance path).
+// The argument splitter of every coordinate.sh verb (commander stays off the instance path).
 import { UsageError } from '../../errors.js';
 
 export interface ParsedArgs {
@@ -27,7 +27,8 @@ export function parseVerbArgs(verb: string, args: string[], flags: string[] = []
       if (value === undefined) throw new UsageError(`${verb}: ${name} needs a value`, `coordinate.sh ${verb} --help`);
       parsed.options.set(name, value);
     } else {
-      throw new UsageError(`${verb}: unknown option ${name}`, `coordinate.sh ${verb} --help shows the options; text that starts with - goes after --, as in coordinate.sh ${verb} -- "--text"`);
+      const known = [...flags, ...options.map((o) => `${o} <value>`)].join(', ') || 'no options';
+      throw new UsageError(`${verb}: unknown option ${name.slice(0, 40)}`, `${verb} takes ${known}; text that starts with - goes after --, as in coordinate.sh ${verb} -- "--text"`);
     }
   }
   return parsed;

@@ -3,7 +3,7 @@
 import { collectMemoryChanges, markMemorySeen, type MemoryChanges } from '../../coord/memory-changes.js';
 import type { MemoryEntry } from '../../coord/memory-state.js';
 import type { VerbHandler } from '../verbs.js';
-import { parseVerbArgs } from './memory-args.js';
+import { parseVerbArgs } from './args.js';
 
 const SHOWN = 50;
 
@@ -32,8 +32,8 @@ function print(c: MemoryChanges): string {
 }
 
 export const run: VerbHandler = async (ctx, args) => {
-  const parsed = parseVerbArgs('memory', args, [], ['json', 'peek']);
+  const parsed = parseVerbArgs('memory', args, ['--json', '--peek']);
   const { changes, seen } = await collectMemoryChanges(ctx.coordDir, ctx.memoryBankDir, ctx.kitDir);
-  if (!parsed.flags.has('peek')) await markMemorySeen(ctx.kitDir, seen);
-  return { output: parsed.flags.has('json') ? JSON.stringify(changes, null, 2) : print(changes) };
+  if (!parsed.flags.has('--peek')) await markMemorySeen(ctx.kitDir, seen);
+  return { output: parsed.flags.has('--json') ? JSON.stringify(changes, null, 2) : print(changes) };
 };

@@ -3,7 +3,7 @@
 // is one store transaction that also renews the instance's lease.
 import { UsageError, WtError } from '../../errors.js';
 import { DEFAULT_CHANNELS, channelsDoc, joinChannel, leaveChannel } from '../../coord/channels.js';
-import { findMessage, messagePriorities, parseMessageId, sendMessage, type Message, type MessagePriority, type SendInput } from '../../coord/messages.js';
+import { audienceOf, findMessage, parseMessageId, parsePriority, sendMessage, type Message, type SendInput } from '../../coord/messages.js';
 import { readDoc } from '../../store/store.js';
 import type { InstanceContext } from '../context.js';
 import type { VerbHandler, VerbResult } from '../verbs.js';
@@ -12,12 +12,6 @@ import { messageText } from './message-text.js';
 
 const SEND_FLAGS = ['--json', '--requires-response'];
 const SEND_OPTIONS = ['--type', '--priority', '--paths'];
-
-function priorityOf(value: string | undefined): MessagePriority | undefined {
-  if (value === undefined) return undefined;
-  if (!(messagePriorities as readonly string[]).includes(value)) throw new UsageError(`--priority must be one of ${messagePriorities.join(', ')}, got "${value}"`, 'e.g. --priority urgent');
-  return value as MessagePriority;
-}
 
 function pathsOf(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((p) => p.trim()).filter(Boolean);
@@ -28,10 +22,6 @@ async function deliver(ctx: InstanceContext, input: Omit<SendInput, 'from'>, jso
   return { output: json ? JSON.stringify(message, null, 2) : say(message) };
 }
 
-function recipientLabel(to: string): string {
-  return to === 'broadcast' ? 'everyone' : to;
-}
-
 export const send: VerbHandler = async (ctx, args) => {
   const parsed = parseVerbArgs('send', args, SEND_FLAGS, SEND_OPTIONS);
   const [to, ...words] = parsed.positionals;
@@ -39,9 +29,9 @@ export const send: VerbHandler = async (ctx, args) => {
   const body = await messageText(words, 'send', `send ${to} "<text>"`);
   return deliver(
     ctx,
-    { to, body, type: parsed.options.get('--type') ?? 'message', priority: priorityOf(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')), requires_response: parsed.flags.has('--requires-response') },
+    { to, body, type: parsed.options.get('--type') ?? 'message', priority: parsePriority(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')), requires_response: parsed.flags.has('--requires-response') },
     parsed.flags.has('--json'),
-    (m) => `sent ${m.id} to ${recipientLabel(m.to)}`,
+    (m) => `sent ${m.id} to ${audienceOf(m.to)}`,
   );
 };
 
@@ -50,7 +40,7 @@ export const broadcast: VerbHandler = async (ctx, args) => {
   const body = await messageText(parsed.positionals, 'broadcast', 'broadcast "<text>"');
   return deliver(
     ctx,
-    { to: 'broadcast', body, type: parsed.options.get('--type') ?? 'discovery', priority: priorityOf(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')) },
+    { to: 'broadcast', body, type: parsed.options.get('--type') ?? 'discovery', priority: parsePriority(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')) },
     parsed.flags.has('--json'),
     (m) => `sent ${m.id} to everyone`,
   );
@@ -67,9 +57,9 @@ export const ask: VerbHandler = async (ctx, args) => {
   const body = await messageText(parsed.positionals, 'ask', 'ask "where is the database config?"');
   return deliver(
     ctx,
-    { to: parsed.options.get('--to') ?? 'broadcast', body, type: 'question', requires_response: true, priority: priorityOf(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')) },
+    { to: parsed.options.get('--to') ?? 'broadcast', body, type: 'question', requires_response: true, priority: parsePriority(parsed.options.get('--priority')), paths: pathsOf(parsed.options.get('--paths')) },
     parsed.flags.has('--json'),
-    (m) => `asked ${m.id} (${recipientLabel(m.to)}); answers arrive in your inbox, marked "re ${m.id}"`,
+    (m) => `asked ${m.id} (${audienceOf(m.to)}); answers arrive in your inbox, marked "re ${m.id}"`,
   );
 };
 

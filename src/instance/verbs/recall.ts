@@ -3,16 +3,17 @@
 import { UsageError } from '../../errors.js';
 import { recall } from '../../coord/memory-merge.js';
 import type { VerbHandler } from '../verbs.js';
-import { parseVerbArgs } from './memory-args.js';
+import { parseVerbArgs } from './args.js';
 
 export const run: VerbHandler = async (ctx, args) => {
-  const parsed = parseVerbArgs('recall', args, ['category', 'limit'], ['json']);
-  const words = parsed.words.join(' ');
+  const parsed = parseVerbArgs('recall', args, ['--json'], ['--category', '--limit']);
+  const limitText = parsed.options.get('--limit');
+  const words = parsed.positionals.join(' ');
   if (!words.trim()) throw new UsageError('recall needs words to look for', 'e.g. coordinate.sh recall session cache');
-  const limit = parsed.values.limit === undefined ? 10 : Number(parsed.values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got "${parsed.values.limit}"`, 'e.g. --limit 5');
-  const matches = await recall(ctx.coordDir, words, { category: parsed.values.category, limit });
-  if (parsed.flags.has('json')) return { output: JSON.stringify(matches, null, 2) };
+  const limit = limitText === undefined ? 10 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of at least 1, got "${limitText}"`, 'e.g. --limit 5');
+  const matches = await recall(ctx.coordDir, words, { category: parsed.options.get('--category'), limit });
+  if (parsed.flags.has('--json')) return { output: JSON.stringify(matches, null, 2) };
   if (matches.length === 0) return { output: `nothing in the memory bank mentions "${words}"`, exitCode: 1 };
   const lines = matches.map((m) => {
     const who = `${m.instances.join(', ')}${m.tasks.length ? ` (task ${m.tasks.join(', ')})` : ''}`;

@@ -7,40 +7,34 @@ import { triggerAutoMerge } from '../../coord/memory-auto-merge.js';
 import { MAX_DISCOVERY_BYTES, queueDiscovery } from '../../coord/memory-queue.js';
 import { readMemorySettings } from '../../coord/memory-settings.js';
 import type { VerbHandler } from '../verbs.js';
-import { parseVerbArgs } from './memory-args.js';
+import { parseVerbArgs } from './args.js';
+import { readStdin } from '../../stdin.js';
 
-/** Reads the discovery from stdin, stopping (and refusing) past a few times the limit. */
-async function readStdin(): Promise<string> {
+/** The discovery piped in. More than a few times the limit is not kept: it is refused anyway. */
+async function readDiscoveryFromStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('no discovery given', 'pass it as an argument: coordinate.sh update-memory "what you found", or pipe it on stdin');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size > MAX_DISCOVERY_BYTES * 4) break; // enough to know it is over the limit
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readStdin({ keepBytes: MAX_DISCOVERY_BYTES * 4 })).text;
 }
 
 export const run: VerbHandler = async (ctx, args) => {
-  const parsed = parseVerbArgs('update-memory', args, ['category', 'files', 'task'], ['json']);
+  const parsed = parseVerbArgs('update-memory', args, ['--json'], ['--category', '--files', '--task']);
   const settings = await readMemorySettings(ctx.mainRepo);
-  const text = parsed.words.length ? parsed.words.join(' ') : await readStdin();
+  const text = parsed.positionals.length ? parsed.positionals.join(' ') : await readDiscoveryFromStdin();
   // Attribute to the task the instance holds when it holds exactly one, unless told otherwise.
-  const task = parsed.values.task ?? (ctx.info.assigned_tasks.length === 1 ? ctx.info.assigned_tasks[0]! : null);
+  const task = parsed.options.get('--task') ?? (ctx.info.assigned_tasks.length === 1 ? ctx.info.assigned_tasks[0]! : null);
   const queued = await queueDiscovery(
     ctx.coordDir,
     {
       instance: ctx.name,
       task,
-      category: parsed.values.category ?? settings.categories[0]!,
+      category: parsed.options.get('--category') ?? settings.categories[0]!,
       text,
-      files: (parsed.values.files ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      files: (parsed.options.get('--files') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
     },
     { categories: settings.categories },
   );
   const merge = settings.autoMerge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js')) : 'off';
-  if (parsed.flags.has('json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, control_characters_removed: queued.removed, auto_merge: merge }) };
+  if (parsed.flags.has('--json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, control_characters_removed: queued.removed, auto_merge: merge }) };
   const cleaned = queued.removed ? ` (${queued.removed} control characters removed)` : '';
   const when = merge === 'started' || merge === 'pending' ? 'merging into memory-bank-shared/systemPatterns.md now' : 'in memory-bank-shared/systemPatterns.md after the leader runs wt-coord merge-memory';
   return { output: `${queued.id} queued (${queued.category})${cleaned}; ${when}` };
