@@ -7,7 +7,7 @@ import { formatInbox, formatMessageLine, formatSkipped } from '../coord/message-
 import { audienceOf, compactMessages, findMessage, messagePriorities, parseMessageId, parsePriority, readInboxReport, readMessageLog, sendMessage, type SendInput } from '../coord/messages.js';
 import { openRepo, type RepoContext } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { readBodyFromStdin } from '../instance/verbs/message-text.js';
+import { readBodyFromStdin } from '../message-input.js';
 import { note, printJson, printLines } from './output.js';
 
 

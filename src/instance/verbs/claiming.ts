@@ -7,7 +7,7 @@ import { normalizeClaimPattern } from '../../coord/path-overlap.js';
 import type { InstanceContext } from '../context.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
-import { messageText } from './message-text.js';
+import { messageText } from '../../message-input.js';
 
 /** Absolute paths inside this worktree (or the main checkout) become repository-relative. */
 function patternOf(ctx: InstanceContext, input: string): string {

@@ -8,7 +8,7 @@ import { readDoc } from '../../store/store.js';
 import type { InstanceContext } from '../context.js';
 import type { VerbHandler, VerbResult } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
-import { messageText } from './message-text.js';
+import { messageText } from '../../message-input.js';
 
 const SEND_FLAGS = ['--json', '--requires-response'];
 const SEND_OPTIONS = ['--type', '--priority', '--paths'];

@@ -1,9 +1,9 @@
 // The text of a message verb: the words given, or stdin when the text is `-`. A shell argument is
 // capped by the OS (128 KiB on Linux), so long texts come through stdin. No words is an empty
 // message, never a silent wait on a stdin nobody writes to.
-import { UsageError } from '../../errors.js';
-import { MAX_BODY_BYTES, bodyTooLarge } from '../../coord/messages.js';
-import { readStdin } from '../../stdin.js';
+import { UsageError } from './errors.js';
+import { MAX_BODY_BYTES, bodyTooLarge } from './coord/messages.js';
+import { readStdin } from './stdin.js';
 
 /** A long text piped in (the text `-`): refused with its real size when over the limit. */
 export async function readBodyFromStdin(): Promise<string> {
