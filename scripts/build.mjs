@@ -22,7 +22,7 @@ const zodEnglishOnly = {
 await rm(outdir, { recursive: true, force: true });
 const main = await build({
   // hook-run.js: the full Claude Code hook run, loaded by hook.js (below) only when needed.
-  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', 'hook-run': 'src/agents/hooks/run.ts' },
+  entryPoints: { cli: 'src/cli.ts', instance: 'src/instance.ts', 'hook-run': 'src/agents/claude/hooks/run.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -44,7 +44,7 @@ if (main.metafile) await writeFile(`${outdir}/meta.json`, JSON.stringify(main.me
 // hook.js runs on every prompt and tool call of a Claude Code instance: one small standalone file
 // (no shared chunk, no require banner), which imports hook-run.js only when there may be news.
 await build({
-  entryPoints: { hook: 'src/agents/hook-entry.ts' },
+  entryPoints: { hook: 'src/agents/claude/hooks/hook-entry.ts' },
   outdir,
   bundle: true,
   format: 'esm',

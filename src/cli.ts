@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The leader's CLI. Registers the commands and is the only place that decides the exit code.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, exitCodeOf, formatError } from './errors.js';
+import { ExitCode, exitCodeOf, formatError } from './lib/errors.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerSpawn } from './commands/spawn.js';
 import { register as registerStatus } from './commands/status.js';
@@ -24,6 +24,7 @@ import { register as registerMcp } from './commands/mcp.js';
 import { register as registerMsg } from './commands/msg.js';
 import { register as registerClaims } from './commands/claims.js';
 import { register as registerWatch } from './commands/watch.js';
+import { packageVersion } from './lib/package-paths.js';
 
 // `wt-coord task list | head`: a reader that stops early is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -33,7 +34,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const program = new Command('wt-coord')
   .description('Run several AI coding agents on one repository: isolated git worktrees, a shared memory bank, live coordination.')
-  .version('0.1.0')
+  .version(packageVersion())
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + ' — see wt-coord --help\n') });

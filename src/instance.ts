@@ -1,6 +1,6 @@
 // Entry point of coordinate.sh (and the agent hooks): `instance.js --instance-dir <dir> <verb> ...`.
 // Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads.
-import { ExitCode, UsageError, exitCodeOf, formatError } from './errors.js';
+import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
 import { usageText, verbs } from './instance/verbs.js';
 
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   // Every call renews the instance's lease. Verbs that run a transaction renew it inside (touchInstance,
   // no extra lock); for the others, one heartbeat here. A verb that throws changed nothing, not even this.
   if (!spec.readOnly) {
-    const { heartbeat, heartbeatRenewed } = await import('./coord/heartbeat.js');
+    const { heartbeat, heartbeatRenewed } = await import('./coord/instances/heartbeat.js');
     if (!heartbeatRenewed()) await heartbeat(ctx.coordDir, ctx.id);
   }
   if (result.output) process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);

@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HOOK_MARKER, mergeSettings, parseSettings, wtCoordHooks } from '../src/agents/claude-settings.js';
-import { claimPath } from '../src/coord/claims.js';
-import { sendMessage } from '../src/coord/messages.js';
+import { HOOK_MARKER, mergeSettings, parseSettings, wtCoordHooks } from '../src/agents/claude/claude-settings.js';
+import { claimPath } from '../src/coord/claims/claims.js';
+import { sendMessage } from '../src/coord/messages/messages.js';
 import { DIST, cli, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 
 const HOOK = path.join(DIST, 'hook.js');

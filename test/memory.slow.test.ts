@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CLI, type TempRepo } from './helpers.js';
-import { queueDiscovery } from '../src/coord/memory-queue.js';
-import { normalizeText } from '../src/coord/memory-state.js';
+import { queueDiscovery } from '../src/coord/memory/memory-queue.js';
+import { normalizeText } from '../src/coord/memory/memory-state.js';
 import { assertWellFormed, bankDir, coordDir, ledger, merge, mode, patternsFile, queued, remember, repoWithInstances, snapshot } from './memory-fixtures.js';
 
 const repos: TempRepo[] = [];

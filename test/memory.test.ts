@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI, cli, coordinate, type TempRepo } from './helpers.js';
-import { parseMemorySettings } from '../src/coord/memory-settings.js';
-import { planMerge } from '../src/coord/memory-merge.js';
-import { cleanDiscoveryText, type DiscoveryRecord } from '../src/coord/memory-queue.js';
+import { parseMemorySettings } from '../src/coord/memory/memory-settings.js';
+import { planMerge } from '../src/coord/memory/memory-merge.js';
+import { cleanDiscoveryText, type DiscoveryRecord } from '../src/coord/memory/memory-queue.js';
 import { assertWellFormed, bankDir, coordDir, ledger, merge, mode, patternsFile, queued, remember, repoWithInstances, run, snapshot } from './memory-fixtures.js';
 
 const repos: TempRepo[] = [];

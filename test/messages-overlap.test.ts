@@ -2,11 +2,11 @@
 // which changed files conflict with whose claim. No disk, no processes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findClaimConflicts, type Claim } from '../src/coord/claims.js';
-import { expandBraces, normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from '../src/coord/path-overlap.js';
+import { findClaimConflicts, type Claim } from '../src/coord/claims/claims.js';
+import { expandBraces, normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from '../src/coord/claims/path-overlap.js';
 import { DEFAULT_MESSAGE_RETENTION_HOURS, readNumberSetting } from '../src/coord/settings.js';
-import { defaultConfig } from '../src/config.js';
-import { UsageError } from '../src/errors.js';
+import { defaultConfig } from '../src/config/config.js';
+import { UsageError } from '../src/lib/errors.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // Shared pieces of the orchestration tests: a private tmux server, the fake agent, task lists.
 import { execa } from 'execa';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, cli } from './helpers.js';
 
@@ -44,9 +44,6 @@ export function writeJson(file: string, value: unknown): string {
   return file;
 }
 
-export function fileExists(p: string): boolean {
-  return existsSync(p);
-}
 
 /** The built CLI with string output (execa's types widen stdout when options are passed). */
 export async function wtc(cwd: string, args: string[], options: { env?: Record<string, string>; timeout?: number } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {

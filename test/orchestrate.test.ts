@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { orderByDependencies } from '../src/orchestrate/integrate.js';
-import type { Task } from '../src/coord/tasks.js';
+import type { Task } from '../src/coord/queue/tasks.js';
 import { git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { FAKE_AGENT, wtc, killTmuxServer, tmuxHasSession, tmuxMissing, useOwnTmuxServer, writeJson } from './orchestrate-fixtures.js';
 

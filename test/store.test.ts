@@ -13,7 +13,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // A child that takes the lock, records enter/leave with a pause inside, and releases it.
 const worker = `
-import { withLock } from ${JSON.stringify(path.join(ROOT, 'src/store/lock.ts'))};
+import { withLock } from ${JSON.stringify(path.join(ROOT, 'src/lib/lock.ts'))};
 import { appendFileSync } from 'node:fs';
 const [file, log, rounds] = process.argv.slice(2);
 for (let i = 0; i < Number(rounds); i++) {

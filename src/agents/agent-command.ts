@@ -3,7 +3,7 @@
 // that agent takes it.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../lib/errors.js';
 
 export interface AgentCommand {
   /** The text the user gave (recorded on the instance). */

@@ -3,7 +3,7 @@
 // templates/agents/guidance.md; never written over a file the project tracks.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Instance } from '../coord/instances.js';
+import type { Instance } from '../coord/instances/index.js';
 import { coordinateScriptPath, renderTemplate } from '../workspace/kit.js';
 import { agentProgram, type AgentFamily } from './agent-kind.js';
 import { upsertManagedBlock } from './managed-block.js';

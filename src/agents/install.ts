@@ -4,23 +4,20 @@
 //   others:      AGENTS.md (where the project tracks none) and coordinate.sh.
 // Every file is untracked and listed in info/exclude; a file the project tracks is never changed.
 import path from 'node:path';
-import type { Instance } from '../coord/instances.js';
-import { gitMaybe } from '../git.js';
-import { DIST_DIR } from '../package-paths.js';
+import type { Instance } from '../coord/instances/index.js';
+import { gitMaybe } from '../lib/git.js';
+import { DIST_DIR } from '../lib/package-paths.js';
 import { ensureExcluded } from '../workspace/exclude.js';
 import { kitDir } from '../workspace/kit.js';
 import type { RepoContext } from '../workspace/repo.js';
+import type { AgentIntegration as WorkspaceAgentIntegration } from '../workspace/agent-setup.js';
 import { agentFamily, type AgentFamily } from './agent-kind.js';
-import { CLAUDE_SETTINGS_FILE, wtCoordHooks, writeClaudeSettings } from './claude-settings.js';
+import { CLAUDE_SETTINGS_FILE, wtCoordHooks, writeClaudeSettings } from './claude/index.js';
 import { guidanceFileFor, writeGuidance } from './guidance.js';
-import { MCP_CONFIG_FILE, MCP_SERVER_NAME, claudeMcpAddCommand, mcpServerCommand, writeMcpConfig } from './mcp-config.js';
+import { MCP_CONFIG_FILE, MCP_SERVER_NAME, claudeMcpAddCommand, mcpServerCommand, writeMcpConfig } from './mcp/index.js';
 
-export interface AgentIntegration {
+export interface AgentIntegration extends WorkspaceAgentIntegration {
   family: AgentFamily;
-  /** Files written into the worktree (absolute paths). */
-  files: string[];
-  /** What the user has to know or do (printed by spawn). */
-  notes: string[];
 }
 
 /** The light entry the hooks call: it loads almost nothing when there is nothing new. */

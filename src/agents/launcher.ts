@@ -4,16 +4,16 @@
 // piped to a log (pipe-pane); without tmux it runs as a detached process writing the same log.
 import { spawn } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
-import { WtError } from '../errors.js';
-import { instancesDoc, instanceName, type Instance } from '../coord/instances.js';
-import { isProcessAlive } from '../store/lock.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { readDoc, transact } from '../store/store.js';
-import { shellQuote } from '../shell-quote.js';
+import { WtError } from '../lib/errors.js';
+import { instancesDoc, instanceName, type Instance } from '../coord/instances/index.js';
+import { isProcessAlive } from '../lib/lock.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { readDoc, transact } from '../coord/transact.js';
+import { shellQuote } from '../lib/shell-quote.js';
 import { coordinateScriptPath } from '../workspace/kit.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { firstPrompt, promptArguments, resolveAgentCommand, type AgentCommand } from './agent-command.js';
-import { agentFiles, agentsDoc, type AgentRecord } from './agents-doc.js';
+import { agentFiles, agentsDoc, type AgentRecord } from '../coord/instances/index.js';
 import { hasSession, sessionNameFor, tmux, tmuxAvailable } from './tmux.js';
 
 export const DEFAULT_AGENT = 'claude';
@@ -243,4 +243,10 @@ export async function assertNoAgentRunning(repo: RepoContext, action: string): P
   if (running.length > 0) {
     throw new WtError(`cannot ${action} while agents run (${running.map((s) => s.name).join(', ')})`, `stop them first: wt-coord stop ${running.map((s) => s.instance).join(' ')}`);
   }
+}
+
+/** Teardown's step for the instances it removes: a running agent is stopped before its folder goes. */
+export async function stopRunningAgents(repo: RepoContext, ids: number[]): Promise<void> {
+  const running = (await listAgentStatuses(repo, ids).catch(() => [])).filter((s) => s.state === 'running');
+  if (running.length > 0) await stopAgents(repo, running.map((s) => s.instance));
 }

@@ -2,7 +2,7 @@
 // so tests (and people who want it) keep wt-coord's sessions apart from their own.
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
+import { WtError } from '../lib/errors.js';
 import { findProgram } from './agent-command.js';
 
 export function tmuxSocketArgs(): string[] {

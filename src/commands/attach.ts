@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
+import { WtError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { listAgentStatuses } from '../agents/launcher.js';
 import { tmuxSocketArgs } from '../agents/tmux.js';
-import { parseInstanceRef } from '../coord/instances.js';
+import { parseInstanceRef } from '../coord/instances/index.js';
 
 export function register(program: Command): void {
   program

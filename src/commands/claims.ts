@@ -1,9 +1,9 @@
 // `wt-coord claims`: every path claim, its holder, task and reason, and whether its lease ran out.
 // Loading this module also plugs the claims into `wt-coord status` and teardown.
 import type { Command } from 'commander';
-import { formatClaims, listClaims } from '../coord/claims.js';
+import { formatClaims, listClaims } from '../coord/claims/index.js';
 import { openRepo } from '../workspace/repo.js';
-import { claimOptionsOf } from '../workspace/claim-integration.js';
+import { claimOptionsOf } from '../workspace/claim-status.js';
 import { printJson, printLines } from './output.js';
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WtError } from '../errors.js';
+import { WtError } from '../lib/errors.js';
 import { runDoctor } from '../coord/doctor.js';
 import { openRepo } from '../workspace/repo.js';
 import { printJson, printLines } from './output.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
-import { UsageError, WtError } from '../errors.js';
+import { UsageError, WtError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { listAgentStatuses } from '../agents/launcher.js';
-import { parseInstanceRef } from '../coord/instances.js';
+import { parseInstanceRef } from '../coord/instances/index.js';
 import { printJson } from './output.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

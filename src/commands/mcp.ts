@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseInstanceRef } from '../coord/instances.js';
+import { parseInstanceRef } from '../coord/instances/index.js';
 import { openRepo } from '../workspace/repo.js';
 
 export function register(program: Command): void {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
       // Bad input fails before anything is served: the client sees a process that exited with a message.
       const instanceId = options.instance === undefined ? null : parseInstanceRef(options.instance);
       const repo = await openRepo(options.repo ?? process.cwd());
-      const { resolveIdentity, runMcpServer } = await import('../agents/mcp-server.js');
+      const { resolveIdentity, runMcpServer } = await import('../agents/mcp/mcp-server.js');
       const identity = await resolveIdentity(repo.coordDir, repo.mainWorktree, repo.memoryBankDir, instanceId);
       await runMcpServer(identity);
     });

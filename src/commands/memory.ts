@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { recall } from '../coord/memory-merge.js';
-import { countQueue } from '../coord/memory-queue.js';
-import { memoryStateDoc } from '../coord/memory-state.js';
-import { readDoc } from '../store/store.js';
+import { recall } from '../coord/memory/index.js';
+import { countQueue } from '../coord/memory/index.js';
+import { memoryStateDoc } from '../coord/memory/index.js';
+import { readDoc } from '../coord/transact.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { editBankFile } from '../workspace/memory-edit.js';
 import { openRepo } from '../workspace/repo.js';

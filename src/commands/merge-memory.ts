@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { mergeMemory, watchMemoryQueue, type MergeReport } from '../coord/memory-merge.js';
-import { countQueue } from '../coord/memory-queue.js';
+import { mergeMemory, watchMemoryQueue, type MergeReport } from '../coord/memory/index.js';
+import { countQueue } from '../coord/memory/index.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { restoreMemoryBankMode, withMemoryBankWritable } from '../workspace/memory-bank-guard.js';
 import { openRepo, type RepoContext } from '../workspace/repo.js';

@@ -1,13 +1,13 @@
 // `wt-coord msg send|broadcast|ask|answer|inbox|log|compact`: the leader on the message bus, from the
 // main checkout, under the name `leader`.
 import type { Command } from 'commander';
-import { UsageError, WtError } from '../errors.js';
-import { LEADER } from '../coord/channels.js';
-import { formatInbox, formatMessageLine, formatSkipped } from '../coord/message-format.js';
-import { audienceOf, compactMessages, findMessage, messagePriorities, parseMessageId, parsePriority, readInboxReport, readMessageLog, sendMessage, type SendInput } from '../coord/messages.js';
+import { UsageError, WtError } from '../lib/errors.js';
+import { LEADER } from '../coord/messages/index.js';
+import { formatInbox, formatMessageLine, formatSkipped } from '../coord/messages/index.js';
+import { audienceOf, compactMessages, findMessage, messagePriorities, parseMessageId, parsePriority, readInboxReport, readMessageLog, sendMessage, type SendInput } from '../coord/messages/index.js';
 import { openRepo, type RepoContext } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { readBodyFromStdin } from '../message-input.js';
+import { readBodyFromStdin } from '../instance/message-input.js';
 import { note, printJson, printLines } from './output.js';
 
 

@@ -1,6 +1,6 @@
 // Argument parsers shared by commands: each throws a UsageError that names the problem and the fix.
-import { UsageError } from '../errors.js';
-import { parseInstanceRef } from '../coord/instances.js';
+import { UsageError } from '../lib/errors.js';
+import { parseInstanceRef } from '../coord/instances/index.js';
 
 export function parseCount(input: string, max: number, what = 'count'): number {
   if (!/^-?\d+$/.test(input.trim())) throw new UsageError(`${what} must be a whole number, got "${input}"`, `use a number from 1 to ${max}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, WtError } from '../errors.js';
+import { ExitCode, WtError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { parseDuration, runGoal } from '../orchestrate/run.js';
 import { note, printJson, printLines } from './output.js';

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { installStrategies } from '../config.js';
-import { ExitCode, UsageError, WtError } from '../errors.js';
+import { installStrategies } from '../config/config.js';
+import { ExitCode, UsageError, WtError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { spawnInstances } from '../workspace/spawn.js';
+import { installAgentIntegration } from '../agents/install.js';
 import type { InstallStrategy } from '../workspace/deps.js';
 import { note, printJson, printLines } from './output.js';
 import { parseCount } from './parse.js';
@@ -47,6 +48,7 @@ Examples:
         base: options.base,
         install: options.install as InstallStrategy | undefined,
         agent: options.agent ?? null,
+        installAgent: installAgentIntegration,
         onEvent: progress?.onEvent,
       }).finally(() => progress?.stop());
       if (options.json) {

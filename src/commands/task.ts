@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { cancelTask, getTask, listTasks, requeueTask, resultPath } from '../coord/queue.js';
-import { addTask, importTasks } from '../coord/task-intake.js';
-import { taskStatuses, type Task } from '../coord/tasks.js';
+import { UsageError } from '../lib/errors.js';
+import { cancelTask, getTask, listTasks, requeueTask, resultPath } from '../coord/queue/index.js';
+import { addTask, importTasks } from '../coord/queue/index.js';
+import { taskStatuses, type Task } from '../coord/queue/index.js';
 import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { queueSettingsOf } from '../workspace/task-integration.js';
+import { queueSettingsOf } from '../workspace/task-status.js';
 import { printJson, printLines } from './output.js';
 
 function list(value: string, previous: string[] = []): string[] {

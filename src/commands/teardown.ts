@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { describeLoss, executeTeardown, planTeardown, type TeardownOptions } from '../workspace/teardown.js';
 import { printJson, printLines } from './output.js';
 import { parseInstanceList } from './parse.js';
-// What removed instances held is released by these (tasks, path claims, running agents).
-import '../workspace/task-integration.js';
-import '../workspace/claim-integration.js';
-import '../workspace/agent-integration.js';
+import { stopRunningAgents } from '../agents/launcher.js';
 
 export function register(program: Command): void {
   program
@@ -25,7 +22,7 @@ export function register(program: Command): void {
       // `teardown --all 2` is ambiguous (a typo for `teardown 2`?): removing every instance is too costly a guess.
       if (flags.all && refs.length > 0) throw new UsageError(`name instances or pass --all, not both (got --all and ${refs.join(' ')})`, `wt-coord teardown ${refs.join(' ')}, or wt-coord teardown --all`);
       if (flags.purge && !flags.all) throw new UsageError('--purge deletes shared history and goes only with --all', 'wt-coord teardown --all --purge');
-      const options: TeardownOptions = { ids: parseInstanceList(refs), all: Boolean(flags.all), force: Boolean(flags.force), keepBranch: Boolean(flags.keepBranch), dryRun: Boolean(flags.dryRun), purge: Boolean(flags.purge) };
+      const options: TeardownOptions = { ids: parseInstanceList(refs), all: Boolean(flags.all), force: Boolean(flags.force), keepBranch: Boolean(flags.keepBranch), dryRun: Boolean(flags.dryRun), purge: Boolean(flags.purge), stopAgents: stopRunningAgents };
       const repo = await openRepo();
       const plan = await planTeardown(repo, options);
       if (flags.dryRun) {

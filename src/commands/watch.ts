@@ -4,12 +4,12 @@
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { collectWatchSnapshot, describeChanges, renderWatchScreen, type WatchSnapshot } from '../coord/watch-view.js';
+import { collectWatchSnapshot, describeChanges, renderWatchScreen, type WatchSnapshot } from '../coord/views/index.js';
 import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { claimOptionsOf } from '../workspace/claim-integration.js';
+import { claimOptionsOf } from '../workspace/claim-status.js';
 import { printJson, printLines, note } from './output.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../lib/errors.js';
 
 /** Files whose churn says nothing new: the lock comes and goes with every transaction. */
 function isNoise(file: string | null): boolean {

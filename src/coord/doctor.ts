@@ -4,16 +4,18 @@
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { describeZodError } from '../errors.js';
-import { isTempFile, writeFileAtomic } from '../store/atomic.js';
+import { describeZodError } from '../lib/errors.js';
+import { isTempFile, writeFileAtomic } from '../lib/atomic.js';
 import { EVENTS_FILE, eventSchema } from '../store/events.js';
-import { parseJsonLines, readTextIfExists } from '../store/json-file.js';
-import { isProcessAlive, withLock } from '../store/lock.js';
-import { BACKUP_DIR, LOCK_FILE, backupPathOf, declaredDocs, readDoc, transact, type DocSpec } from '../store/store.js';
-import { instancesDoc } from './instances.js';
-import { infoJsonPath } from './views.js';
-import { QUEUE_VIEWS } from './task-views.js';
-import { tasksDoc } from './tasks.js';
+import { parseJsonLines, readTextIfExists } from '../lib/json-file.js';
+import { isProcessAlive, withLock } from '../lib/lock.js';
+import { BACKUP_DIR, LOCK_FILE, backupPathOf, readDoc, type DocSpec } from '../store/store.js';
+import { transact } from './transact.js';
+import { COORDINATION_DOCUMENTS } from './documents.js';
+import { instancesDoc } from './instances/instances.js';
+import { infoJsonPath } from './views/info-json.js';
+import { QUEUE_VIEWS } from './views/queue-views.js';
+import { tasksDoc } from './queue/tasks.js';
 
 export interface DoctorFinding {
   kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file';
@@ -54,7 +56,7 @@ async function keepAside(dir: string, file: string): Promise<string> {
 
 async function checkDocuments(dir: string, report: DoctorReport, fix: boolean): Promise<boolean> {
   let restored = false;
-  for (const spec of declaredDocs()) {
+  for (const spec of COORDINATION_DOCUMENTS) {
     const file = path.join(dir, spec.file);
     report.checked.push(file);
     const text = await readTextIfExists(file);

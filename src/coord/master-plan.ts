@@ -3,9 +3,9 @@
 // plan is replaced only when asked, and a run appends its goal.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError, WtError } from '../errors.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { transact } from '../store/store.js';
+import { UsageError, WtError } from '../lib/errors.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { transact } from './transact.js';
 
 export const MASTER_PLAN = 'master-plan.md';
 export const MAX_GOAL = 4_000;

@@ -2,8 +2,8 @@
 // instance and the shared folders. Validated where it is read.
 import path from 'node:path';
 import { z } from 'zod';
-import { WtError } from '../errors.js';
-import { readJsonFile } from '../store/json-file.js';
+import { WtError } from '../lib/errors.js';
+import { readJsonFile } from '../lib/json-file.js';
 
 export const infoJsonSchema = z.object({
   id: z.number().int().positive(),

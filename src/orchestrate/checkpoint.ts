@@ -7,16 +7,17 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { InvalidFileError, UsageError, WtError, describeZodError } from '../errors.js';
-import { gitMaybe, resolveCommit } from '../git.js';
-import { instancesDoc } from '../coord/instances.js';
-import { writeFileAtomic, isTempFile } from '../store/atomic.js';
-import { parseJsonText, readTextIfExists, toJsonText } from '../store/json-file.js';
-import { BACKUP_DIR, LOCK_FILE, declaredDocs, readDoc, transact } from '../store/store.js';
+import { InvalidFileError, UsageError, WtError, describeZodError } from '../lib/errors.js';
+import { gitMaybe, resolveCommit } from '../lib/git.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { writeFileAtomic, isTempFile } from '../lib/atomic.js';
+import { parseJsonText, readTextIfExists, toJsonText } from '../lib/json-file.js';
+import { BACKUP_DIR, LOCK_FILE, readDoc, transact } from '../coord/transact.js';
+import { COORDINATION_DOCUMENTS } from '../coord/documents.js';
 import { setMemoryBankReadOnly, withWritableMemoryBank } from '../workspace/memory-bank-mode.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { assertNoAgentRunning } from '../agents/launcher.js';
-import { AGENTS_RUNTIME_DIR, agentsDoc } from '../agents/agents-doc.js';
+import { AGENTS_RUNTIME_DIR, agentsDoc } from '../coord/instances/index.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 const MANIFEST = 'manifest.json';
@@ -169,7 +170,7 @@ export async function loadCheckpoint(repo: RepoContext, name: string): Promise<L
   };
   const coordination = await readAll(manifest.coordination, 'coordination');
   const memoryBank = await readAll(manifest.memory_bank, 'memory-bank');
-  for (const doc of declaredDocs()) {
+  for (const doc of COORDINATION_DOCUMENTS) {
     const data = coordination.get(doc.file);
     if (!data) continue;
     const result = doc.schema.safeParse((() => {
@@ -196,7 +197,7 @@ export interface RestoreResult {
 export async function restoreCheckpoint(repo: RepoContext, name: string): Promise<RestoreResult> {
   const loaded = await loadCheckpoint(repo, name);
   await assertNoAgentRunning(repo, 'restore a checkpoint');
-  const docs = new Map(declaredDocs().filter((d) => !EXCLUDED_TOP.has(d.file)).map((d) => [d.file, d]));
+  const docs = new Map(COORDINATION_DOCUMENTS.filter((d) => !EXCLUDED_TOP.has(d.file)).map((d) => [d.file, d]));
   const result = await transact(repo.coordDir, async (tx) => {
     const current = await listFiles(repo.coordDir, EXCLUDED_TOP);
     // Documents go through the store (validated, backed up, views rewritten); other records are written atomically.

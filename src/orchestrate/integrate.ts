@@ -7,11 +7,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ExitCode, WtError } from '../errors.js';
-import { branchExists, git, gitMaybe, listWorktrees, resolveCommit } from '../git.js';
-import { instancesDoc, type Instance } from '../coord/instances.js';
-import { tasksDoc, taskNumber, type Task } from '../coord/tasks.js';
-import { readDoc } from '../store/store.js';
+import { ExitCode, WtError } from '../lib/errors.js';
+import { branchExists, git, gitMaybe, listWorktrees, resolveCommit } from '../lib/git.js';
+import { instancesDoc, type Instance } from '../coord/instances/index.js';
+import { tasksDoc, taskNumber, type Task } from '../coord/queue/index.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from '../workspace/repo.js';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'wt/integration';

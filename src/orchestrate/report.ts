@@ -1,10 +1,10 @@
 // The final report of a run: what each task produced (from results/), which failed and why, each
 // instance's commits, and what the supervisor had to do. collectReport returns data; renderReport text.
 import { promises as fs } from 'node:fs';
-import { git } from '../git.js';
-import { listTasks, resultPath } from '../coord/queue.js';
-import { instancesDoc } from '../coord/instances.js';
-import { readDoc } from '../store/store.js';
+import { git } from '../lib/git.js';
+import { listTasks, resultPath } from '../coord/queue/index.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from '../workspace/repo.js';
 
 export interface TaskReport {

@@ -2,18 +2,19 @@
 // the goal to master-plan.md, import the tasks (or let instance 1 plan them), spawn, start the
 // agents and supervise until the queue is done or stuck; finish with a report built from results/.
 import path from 'node:path';
-import { UsageError, WtError } from '../errors.js';
-import { instancesDoc } from '../coord/instances.js';
+import { UsageError, WtError } from '../lib/errors.js';
+import { instancesDoc } from '../coord/instances/index.js';
 import { appendGoal, checkGoal } from '../coord/master-plan.js';
-import { cancelTask, listTasks, requeueTask, summarize } from '../coord/queue.js';
-import { addTask, addTasks, type TaskInput } from '../coord/task-intake.js';
-import { tasksDoc, type Task } from '../coord/tasks.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { readDoc, transact } from '../store/store.js';
+import { cancelTask, listTasks, requeueTask, summarize } from '../coord/queue/index.js';
+import { addTask, addTasks, type TaskInput } from '../coord/queue/index.js';
+import { tasksDoc, type Task } from '../coord/queue/index.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { readDoc, transact } from '../coord/transact.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { hasCommits, type RepoContext } from '../workspace/repo.js';
 import { spawnInstances } from '../workspace/spawn.js';
-import { shellQuote } from '../shell-quote.js';
+import { installAgentIntegration } from '../agents/install.js';
+import { shellQuote } from '../lib/shell-quote.js';
 import { resolveAgentCommand } from '../agents/agent-command.js';
 import { DEFAULT_AGENT, listAgentStatuses, startAgents, stopAgents, type AgentStatus } from '../agents/launcher.js';
 import { tmuxAvailable } from '../agents/tmux.js';
@@ -183,7 +184,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
     options.onLine(`no --tasks: ${planningTask.id} asks the first instance to plan the work`);
   }
   options.onLine(`spawning ${options.workers} instance(s)...`);
-  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec });
+  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec, installAgent: installAgentIntegration });
   if (spawned.failed.length) {
     const first = spawned.failed[0]!;
     throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);

@@ -3,10 +3,10 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WtError } from '../errors.js';
-import { findCycle, type TaskInput } from '../coord/task-intake.js';
-import { formatTaskId, normalizeTaskId, taskNumber, type Task } from '../coord/tasks.js';
-import { readTaskFile } from '../coord/task-import.js';
+import { WtError } from '../lib/errors.js';
+import { findCycle, type TaskInput } from '../coord/queue/index.js';
+import { formatTaskId, normalizeTaskId, taskNumber, type Task } from '../coord/queue/index.js';
+import { readTaskFile } from '../coord/queue/index.js';
 
 /**
  * The same checks the import makes (ids, known dependencies, no cycle), without touching the queue,

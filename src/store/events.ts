@@ -3,7 +3,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseJsonLines, readTextIfExists, type JsonlRead } from './json-file.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 
@@ -37,7 +36,3 @@ export async function appendEvents(dir: string, events: EventInput[]): Promise<v
   }
 }
 
-export async function readEvents(dir: string): Promise<JsonlRead<CoordEvent>> {
-  const text = await readTextIfExists(path.join(dir, EVENTS_FILE));
-  return text === null ? { records: [], skipped: [] } : parseJsonLines(text, eventSchema);
-}

@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic, removeStaleTempFiles } from './atomic.js';
-import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from './json-file.js';
-import { withLock, type LockOptions } from './lock.js';
+import { writeFileAtomic, removeStaleTempFiles } from '../lib/atomic.js';
+import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from '../lib/json-file.js';
+import { withLock, type LockOptions } from '../lib/lock.js';
 import { appendEvents, type EventInput } from './events.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
@@ -17,17 +17,9 @@ export interface DocSpec<S extends z.ZodType = z.ZodType> {
   empty: () => z.infer<S>;
 }
 
-const docRegistry = new Map<string, DocSpec>();
-
-/** Declares a source-of-truth document; `doctor` checks every declared one. */
+/** Declares a source-of-truth document. The list `doctor` and checkpoints walk is src/coord/documents.ts. */
 export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: () => z.infer<S>): DocSpec<S> {
-  const spec: DocSpec<S> = { file, schema, empty };
-  docRegistry.set(file, spec as DocSpec);
-  return spec;
-}
-
-export function declaredDocs(): DocSpec[] {
-  return [...docRegistry.values()];
+  return { file, schema, empty };
 }
 
 export const LOCK_FILE = '.lock';
@@ -41,6 +33,8 @@ export type ViewWriter = (tx: Transaction) => Promise<void>;
 
 export class Transaction {
   private readonly cache = new Map<string, unknown>();
+  /** The spec of every document this transaction touched: a dirty one is validated by it before writing. */
+  private readonly specs = new Map<string, DocSpec>();
   /** Each document's text as this transaction first read it (null: absent). */
   private readonly readTexts = new Map<string, string | null>();
   private readonly dirty = new Set<string>();
@@ -51,6 +45,7 @@ export class Transaction {
   constructor(readonly dir: string) {}
 
   async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
+    this.specs.set(doc.file, doc);
     if (!this.cache.has(doc.file)) {
       const file = path.join(this.dir, doc.file);
       const text = await readTextIfExists(file);
@@ -71,6 +66,7 @@ export class Transaction {
 
   /** Marks a document changed; it is validated against its schema again before it is written. */
   set<S extends z.ZodType>(doc: DocSpec<S>, value: z.infer<S>): void {
+    this.specs.set(doc.file, doc);
     this.cache.set(doc.file, value);
     this.dirty.add(doc.file);
   }
@@ -92,14 +88,14 @@ export class Transaction {
     this.afterCommitHooks.push(hook);
   }
 
-  async commit(viewWriters: ViewWriter[]): Promise<void> {
+  async commit(render?: ViewWriter): Promise<void> {
     // Validate every document and render every view before writing anything: a value that fails
     // its schema, or a view file someone corrupted, refuses the whole change with nothing written.
     const texts = [...this.dirty].map((file) => {
-      const spec = docRegistry.get(file)!;
+      const spec = this.specs.get(file)!;
       return [file, toJsonText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
     });
-    if (this.dirty.size > 0) for (const writer of viewWriters) await writer(this);
+    if (this.dirty.size > 0 && render) await render(this);
     if (texts.length > 0) await fs.mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
     for (const [file, text] of texts) {
       await writeFileAtomic(path.join(this.dir, file), text, { backupPath: backupPathOf(this.dir, file) });
@@ -110,21 +106,22 @@ export class Transaction {
   }
 }
 
-const viewWriters: ViewWriter[] = [];
-
-/** Derived views (task-assignments.json, progress-reports.json, info.json) register here. */
-export function registerViewWriter(writer: ViewWriter): void {
-  viewWriters.push(writer);
+export interface TransactOptions extends LockOptions {
+  /**
+   * Renders the derived views from the transaction's documents, after its changes and before
+   * anything is written (the store knows no view: the coordination layer passes its renderer).
+   */
+  render?: ViewWriter;
 }
 
-export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: LockOptions): Promise<T> {
+export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: TransactOptions): Promise<T> {
   return withLock(path.join(dir, LOCK_FILE), async () => {
     // Under the lock, any temp file here (or a backup being linked into .backup/) belongs to a writer that died mid-write.
     await removeStaleTempFiles(dir, 0);
     await removeStaleTempFiles(path.join(dir, BACKUP_DIR), 0);
     const tx = new Transaction(dir);
     const result = await fn(tx);
-    await tx.commit(viewWriters);
+    await tx.commit(options?.render);
     return result;
   }, options);
 }

@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
-import { gitMaybe } from '../git.js';
-import type { installStrategies } from '../config.js';
+import { WtError } from '../lib/errors.js';
+import { gitMaybe } from '../lib/git.js';
+import type { installStrategies } from '../config/config.js';
 
 export type InstallStrategy = (typeof installStrategies)[number];
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';

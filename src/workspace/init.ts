@@ -2,8 +2,8 @@
 // so running it again changes nothing that exists.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE } from '../config.js';
-import { TEMPLATES_DIR } from '../package-paths.js';
+import { CONFIG_FILE } from '../config/config.js';
+import { TEMPLATES_DIR } from '../lib/package-paths.js';
 import type { RepoContext } from './repo.js';
 import { ensureExcluded } from './exclude.js';
 

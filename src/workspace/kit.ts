@@ -2,12 +2,12 @@
 // coordinate.sh rendered from templates/ with absolute paths to node and the built CLI.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views.js';
-import type { Instance } from '../coord/instances.js';
-import { shellQuote } from '../shell-quote.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { toJsonText } from '../store/json-file.js';
-import { DIST_DIR, TEMPLATES_DIR } from '../package-paths.js';
+import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views/index.js';
+import type { Instance } from '../coord/instances/index.js';
+import { shellQuote } from '../lib/shell-quote.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { toJsonText } from '../lib/json-file.js';
+import { DIST_DIR, TEMPLATES_DIR } from '../lib/package-paths.js';
 
 
 export function templatePath(...parts: string[]): string {

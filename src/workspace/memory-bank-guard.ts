@@ -9,12 +9,12 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { instancesDoc } from '../coord/instances.js';
-import { MERGE_LOCK } from '../coord/memory-merge.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { isProcessAlive, withLock } from '../store/lock.js';
-import { parseJsonText, readTextIfExists, toJsonText } from '../store/json-file.js';
-import { readDoc } from '../store/store.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { MERGE_LOCK } from '../coord/memory/index.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { isProcessAlive, withLock } from '../lib/lock.js';
+import { parseJsonText, readTextIfExists, toJsonText } from '../lib/json-file.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
 import { setMemoryBankReadOnly, withWritableMemoryBank } from './memory-bank-mode.js';
 

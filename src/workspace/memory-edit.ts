@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError, WtError } from '../errors.js';
-import { KNOWLEDGE_CACHE } from '../coord/memory-merge.js';
-import { DECISION_MARKERS, DISCOVERY_MARKERS, splitRegion } from '../coord/memory-render.js';
+import { UsageError, WtError } from '../lib/errors.js';
+import { KNOWLEDGE_CACHE } from '../coord/memory/index.js';
+import { DECISION_MARKERS, DISCOVERY_MARKERS, splitRegion } from '../coord/memory/index.js';
 import { withMemoryBankEditable } from './memory-bank-guard.js';
 import type { RepoContext } from './repo.js';
 

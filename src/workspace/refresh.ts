@@ -3,12 +3,12 @@
 // MCP registration), e.g. after upgrading or moving wt-coord. Every step is one spawn already runs,
 // and each keeps what a person added (settings.local.json keys, text outside the guidance markers).
 import { promises as fs } from 'node:fs';
-import { installAgentIntegration } from '../agents/install.js';
-import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
-import { WtError } from '../errors.js';
-import { transact } from '../store/store.js';
-import { installClaimHook } from './claim-hook.js';
+import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
+import { WtError } from '../lib/errors.js';
+import { transact } from '../coord/transact.js';
+import { installClaimHook } from './commit-guard.js';
 import { writeInstanceKit } from './kit.js';
+import type { InstallAgent } from './agent-setup.js';
 import type { RepoContext } from './repo.js';
 
 export interface RefreshResult {
@@ -18,7 +18,7 @@ export interface RefreshResult {
   notes: string[];
 }
 
-export async function refreshInstances(repo: RepoContext, ids: number[]): Promise<RefreshResult> {
+export async function refreshInstances(repo: RepoContext, ids: number[], installAgent: InstallAgent): Promise<RefreshResult> {
   const result: RefreshResult = { refreshed: [], missing: [], notes: [] };
   // Under the store lock: info.json is a view of the registry and must not race a verb's update.
   const chosen = await transact(repo.coordDir, async (tx) => {
@@ -41,7 +41,7 @@ export async function refreshInstances(repo: RepoContext, ids: number[]): Promis
   });
   for (const instance of chosen) {
     await installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree);
-    result.notes.push(...(await installAgentIntegration(repo, instance)).notes);
+    result.notes.push(...(await installAgent(repo, instance)).notes);
     result.refreshed.push(instance.name);
   }
   return result;

@@ -2,9 +2,9 @@
 // the git common dir, the configuration and the shared folders.
 import { promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../config.js';
-import { WtError } from '../errors.js';
-import { gitMaybe, listWorktrees } from '../git.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { WtError } from '../lib/errors.js';
+import { gitMaybe, listWorktrees } from '../lib/git.js';
 
 export interface RepoContext {
   /** The main worktree: where the leader works, wt-coord.yaml and the memory bank live. */

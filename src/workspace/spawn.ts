@@ -4,22 +4,21 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
-import { branchExists, git, gitMaybe, resolveCommit } from '../git.js';
-import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
-import '../coord/views.js';
-import { readDoc, transact } from '../store/store.js';
-import { withLock } from '../store/lock.js';
-import { INSTANCE_KIT_DIR } from '../coord/views.js';
+import { WtError } from '../lib/errors.js';
+import { branchExists, git, gitMaybe, resolveCommit } from '../lib/git.js';
+import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
+import { readDoc, transact } from '../coord/transact.js';
+import { withLock } from '../lib/lock.js';
+import { INSTANCE_KIT_DIR } from '../coord/views/index.js';
 import { planDependencies, materializeDependencies, type DependencyPlan, type InstallStrategy, type MaterializeMethod } from './deps.js';
 import { ensureExcluded } from './exclude.js';
 import { ensureInitialized } from './init.js';
 import { writeInstanceKit } from './kit.js';
-import { installClaimHook } from './claim-hook.js';
+import { installClaimHook } from './commit-guard.js';
 import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
-import { installAgentIntegration, type AgentIntegration } from '../agents/install.js';
+import type { AgentIntegration, InstallAgent } from './agent-setup.js';
 
 export const MEMORY_LINK = 'memory-bank-shared';
 export const COORD_LINK = '.claude-coordination-shared';
@@ -42,6 +41,8 @@ export interface SpawnOptions {
   base?: string;
   install?: InstallStrategy;
   agent?: string | null;
+  /** Writes the agent's guidance, hooks and MCP registration (src/agents/install.ts). */
+  installAgent: InstallAgent;
   onEvent?: (event: SpawnEvent) => void;
 }
 
@@ -193,7 +194,7 @@ async function createInstance(repo: RepoContext, instance: Instance, plan: Depen
   const dependencies = await step('dependencies', () => materializeDependencies(plan, repo.mainWorktree, instance.worktree, log));
   await step('kit', () => writeInstanceKit(instance));
   await step('hooks', () => serializeGit(() => installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree)));
-  const agent = await step('agent', () => serializeGit(() => installAgentIntegration(repo, instance)));
+  const agent = await step('agent', () => serializeGit(() => options.installAgent(repo, instance)));
   await step('setup', () => runSetupCommands(repo, instance, log));
   await step('register', () =>
     transact(repo.coordDir, async (tx) => {

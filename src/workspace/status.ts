@@ -1,13 +1,15 @@
-// `wt-coord status`: collect, then print. Sections from the coordination modules (queue summary,
-// path-claim conflicts) plug in through registerStatusSection.
+// `wt-coord status`: collect, then print. The sections below the instance table (queue summary,
+// path-claim conflicts) are listed here, each collected and printed by its own module.
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../store/lock.js';
-import { countCommits, dirtyFiles } from '../git.js';
-import { instancesDoc, type Instance } from '../coord/instances.js';
-import { readDoc } from '../store/store.js';
+import { isProcessAlive } from '../lib/lock.js';
+import { countCommits, dirtyFiles } from '../lib/git.js';
+import { instancesDoc, type Instance } from '../coord/instances/index.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
+import { claimsSection } from './claim-status.js';
+import { tasksSection } from './task-status.js';
 
 export interface InstanceStatus {
   id: number;
@@ -33,10 +35,7 @@ export interface StatusSection {
   print: (data: unknown) => string[];
 }
 
-const sections: StatusSection[] = [];
-export function registerStatusSection(section: StatusSection): void {
-  sections.push(section);
-}
+const sections: readonly StatusSection[] = [tasksSection, claimsSection];
 
 export interface StatusReport {
   repository: string;

@@ -4,13 +4,15 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, UsageError, WtError } from '../errors.js';
-import { branchExists, dirtyFiles, git, gitMaybe, resolveCommit } from '../git.js';
-import { withLock } from '../store/lock.js';
-import { instanceName, instancesDoc, type Instance } from '../coord/instances.js';
-import { readDoc, transact } from '../store/store.js';
+import { ExitCode, UsageError, WtError } from '../lib/errors.js';
+import { branchExists, dirtyFiles, git, gitMaybe, resolveCommit } from '../lib/git.js';
+import { withLock } from '../lib/lock.js';
+import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
+import { readDoc, transact } from '../coord/transact.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
 import type { RepoContext } from './repo.js';
+import { releaseClaimsOfRemoved } from './claim-status.js';
+import { releaseTasksOfRemoved } from './task-status.js';
 
 export interface TeardownOptions {
   ids: number[];
@@ -19,6 +21,11 @@ export interface TeardownOptions {
   keepBranch: boolean;
   dryRun: boolean;
   purge: boolean;
+  /**
+   * Stops the running agents of the removed instances (passed in by the caller: the agents layer
+   * sits above this one), so no agent keeps writing in a folder that is gone.
+   */
+  stopAgents?: (repo: RepoContext, ids: number[]) => Promise<void>;
 }
 
 export interface InstancePlan {
@@ -161,7 +168,7 @@ export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, opt
   // Under the spawn lock: an instance being created is not removed from under its spawn.
   const remaining = plan.instances.length === 0
     ? await gitMaybe(repo.mainWorktree, ['worktree', 'prune']).then(() => 0)
-    : await withLock(path.join(repo.coordDir, 'spawn.lock'), () => removeInstances(repo, plan), { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
+    : await withLock(path.join(repo.coordDir, 'spawn.lock'), () => removeInstances(repo, plan, options), { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
   if (remaining === 0 && plan.purge.length > 0) {
     for (const dir of plan.purge) await fs.rm(dir, { recursive: true, force: true });
   }
@@ -169,7 +176,7 @@ export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, opt
 }
 
 /** Returns how many instances are left. */
-async function removeInstances(repo: RepoContext, plan: TeardownPlan): Promise<number> {
+async function removeInstances(repo: RepoContext, plan: TeardownPlan, options: TeardownOptions): Promise<number> {
   for (const item of plan.instances) {
     if (item.folderExists) deleteInBackground(await moveAside(item.worktree));
   }
@@ -186,19 +193,14 @@ async function removeInstances(repo: RepoContext, plan: TeardownPlan): Promise<n
     for (const item of plan.instances) tx.event({ type: 'instance.removed', instance: item.name, data: { branch_kept: !item.deleteBranch } });
     return left.length;
   });
-  await onInstancesRemoved(repo, [...removed]);
+  await releaseHoldings(repo, [...removed], options);
   if (remaining === 0) await setMemoryBankReadOnly(repo.memoryBankDir, false);
   return remaining;
 }
 
-type RemovalHook = (repo: RepoContext, ids: number[]) => Promise<void>;
-const removalHooks: RemovalHook[] = [];
-
-/** Coordination modules release what removed instances held (tasks, path claims). */
-export function onInstanceRemoval(hook: RemovalHook): void {
-  removalHooks.push(hook);
-}
-
-async function onInstancesRemoved(repo: RepoContext, ids: number[]): Promise<void> {
-  for (const hook of removalHooks) await hook(repo, ids);
+/** What removed instances held goes back: their tasks to the queue, their path claims, their agents. */
+async function releaseHoldings(repo: RepoContext, ids: number[], options: TeardownOptions): Promise<void> {
+  await releaseTasksOfRemoved(repo, ids);
+  await releaseClaimsOfRemoved(repo, ids);
+  await options.stopAgents?.(repo, ids);
 }

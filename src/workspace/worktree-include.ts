@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { gitMaybe } from '../git.js';
+import { gitMaybe } from '../lib/git.js';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
 

@@ -1,5 +1,5 @@
 // The argument splitter of every coordinate.sh verb (commander stays off the instance path).
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../lib/errors.js';
 
 export interface ParsedArgs {
   positionals: string[];

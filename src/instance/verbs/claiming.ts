@@ -1,13 +1,13 @@
 // coordinate.sh claim | release | claims | check-claims | handoff: path ownership from an instance.
 // check-claims is what the pre-commit hook runs: it must stay quick (no lock, one git call).
 import { execFileSync } from 'node:child_process';
-import { ExitCode, UsageError } from '../../errors.js';
-import { claimPath, findClaimConflicts, formatClaims, listClaims, releaseAllClaims, releasePath } from '../../coord/claims.js';
-import { normalizeClaimPattern } from '../../coord/path-overlap.js';
+import { ExitCode, UsageError } from '../../lib/errors.js';
+import { claimPath, findClaimConflicts, formatClaims, listClaims, releaseAllClaims, releasePath } from '../../coord/claims/index.js';
+import { normalizeClaimPattern } from '../../coord/claims/index.js';
 import type { InstanceContext } from '../context.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
-import { messageText } from '../../message-input.js';
+import { messageText } from '../message-input.js';
 
 /** Absolute paths inside this worktree (or the main checkout) become repository-relative. */
 function patternOf(ctx: InstanceContext, input: string): string {
@@ -74,7 +74,7 @@ export const handoff: VerbHandler = async (ctx, args) => {
   const to = parsed.options.get('--to');
   if (!taskId || !to) throw new UsageError('handoff needs a task id, --to <instance> and the context', 'coordinate.sh handoff task-003 --to instance-2 "what: ... why: ... where: ... next: ..."');
   const context = await messageText(words, 'handoff', `handoff ${taskId} --to ${to} "what / why / where / next"`);
-  const { handoffTask } = await import('../../coord/handoff.js');
+  const { handoffTask } = await import('../../coord/queue/handoff.js');
   const result = await handoffTask(ctx.coordDir, ctx.id, taskId, to, context);
   if (parsed.flags.has('--json')) return { output: JSON.stringify({ task: result.task.id, to: result.task.claimed_by, token: result.task.token, message: result.message.id, claims_moved: result.claimsMoved.map((c) => c.pattern) }, null, 2) };
   const moved = result.claimsMoved.length ? `, with the claims ${result.claimsMoved.map((c) => c.pattern).join(', ')}` : '';

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError, WtError } from '../../errors.js';
-import { completeTask } from '../../coord/queue.js';
-import { MAX_RESULT } from '../../coord/tasks.js';
+import { UsageError, WtError } from '../../lib/errors.js';
+import { completeTask } from '../../coord/queue/index.js';
+import { MAX_RESULT } from '../../coord/queue/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { looksLikeTaskId, parseToken, parseVerbArgs } from './args.js';
 

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import { failTask } from '../../coord/queue.js';
+import { UsageError } from '../../lib/errors.js';
+import { failTask } from '../../coord/queue/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { looksLikeTaskId, parseToken, parseVerbArgs } from './args.js';
 

@@ -1,8 +1,8 @@
 // coordinate.sh inbox [--all] [--json] [--peek]: the messages since this instance last read.
 // Reading moves the instance's read position in the same locked step, so a message is shown as new
 // exactly once; --peek looks without moving it.
-import { formatInbox, formatSkipped } from '../../coord/message-format.js';
-import { readInboxReport } from '../../coord/messages.js';
+import { formatInbox, formatSkipped } from '../../coord/messages/index.js';
+import { readInboxReport } from '../../coord/messages/index.js';
 import { messageRetentionMsOf } from '../../coord/settings.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';

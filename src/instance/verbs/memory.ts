@@ -1,7 +1,7 @@
 // coordinate.sh memory [--json] [--peek]: what changed in the memory bank since this instance last
 // looked (new and newly credited discoveries, files the leader edited), then remembers it looked.
-import { collectMemoryChanges, markMemorySeen, type MemoryChanges } from '../../coord/memory-changes.js';
-import type { MemoryEntry } from '../../coord/memory-state.js';
+import { collectMemoryChanges, markMemorySeen, type MemoryChanges } from '../../coord/memory/index.js';
+import type { MemoryEntry } from '../../coord/memory/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 

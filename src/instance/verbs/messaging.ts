@@ -1,14 +1,14 @@
 // coordinate.sh send | broadcast | alert | ask | answer | join | leave | channels: the message bus
 // from an instance. One module for the family (each verb entry picks its function); every verb
 // is one store transaction that also renews the instance's lease.
-import { UsageError, WtError } from '../../errors.js';
-import { DEFAULT_CHANNELS, channelsDoc, joinChannel, leaveChannel } from '../../coord/channels.js';
-import { audienceOf, findMessage, parseMessageId, parsePriority, sendMessage, type Message, type SendInput } from '../../coord/messages.js';
-import { readDoc } from '../../store/store.js';
+import { UsageError, WtError } from '../../lib/errors.js';
+import { DEFAULT_CHANNELS, channelsDoc, joinChannel, leaveChannel } from '../../coord/messages/index.js';
+import { audienceOf, findMessage, parseMessageId, parsePriority, sendMessage, type Message, type SendInput } from '../../coord/messages/index.js';
+import { readDoc } from '../../coord/transact.js';
 import type { InstanceContext } from '../context.js';
 import type { VerbHandler, VerbResult } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
-import { messageText } from '../../message-input.js';
+import { messageText } from '../message-input.js';
 
 const SEND_FLAGS = ['--json', '--requires-response'];
 const SEND_OPTIONS = ['--type', '--priority', '--paths'];

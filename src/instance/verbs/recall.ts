@@ -1,7 +1,7 @@
 // coordinate.sh recall <words> [--category c] [--limit n] [--json]: earlier discoveries (merged or
 // still queued) that mention the words, best match first.
-import { UsageError } from '../../errors.js';
-import { recall } from '../../coord/memory-merge.js';
+import { UsageError } from '../../lib/errors.js';
+import { recall } from '../../coord/memory/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import { reportProgress } from '../../coord/queue.js';
+import { UsageError } from '../../lib/errors.js';
+import { reportProgress } from '../../coord/queue/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 

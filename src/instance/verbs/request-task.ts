@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '../../errors.js';
-import { requestTask } from '../../coord/queue.js';
+import { ExitCode, UsageError } from '../../lib/errors.js';
+import { requestTask } from '../../coord/queue/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 

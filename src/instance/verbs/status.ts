@@ -1,5 +1,5 @@
-import { instancesDoc } from '../../coord/instances.js';
-import { readDoc } from '../../store/store.js';
+import { instancesDoc } from '../../coord/instances/index.js';
+import { readDoc } from '../../coord/transact.js';
 import type { VerbHandler } from '../verbs.js';
 
 export const run: VerbHandler = async (ctx, args) => {

@@ -2,13 +2,13 @@
 // Queues one discovery (no lock: write + rename), then, with memory_auto_merge, makes sure a
 // background merge will fold it into the memory bank within seconds.
 import path from 'node:path';
-import { UsageError } from '../../errors.js';
-import { triggerAutoMerge } from '../../coord/memory-auto-merge.js';
-import { MAX_DISCOVERY_BYTES, queueDiscovery } from '../../coord/memory-queue.js';
-import { readMemorySettings } from '../../coord/memory-settings.js';
+import { UsageError } from '../../lib/errors.js';
+import { triggerAutoMerge } from '../../coord/memory/index.js';
+import { MAX_DISCOVERY_BYTES, queueDiscovery } from '../../coord/memory/index.js';
+import { readMemorySettings } from '../../coord/memory/index.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
-import { readStdin } from '../../stdin.js';
+import { readStdin } from '../../lib/stdin.js';
 
 /** The discovery piped in. More than a few times the limit is not kept: it is refused anyway. */
 async function readDiscoveryFromStdin(): Promise<string> {

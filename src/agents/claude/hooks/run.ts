@@ -1,0 +1,55 @@
+// The full hook run, loaded by hook-entry.ts only when there may be something to say (or the event
+// always needs it: SessionStart, PreToolUse). Tolerant by contract: empty or invalid input, an
+// unknown event or a wt-coord failure never blocks the agent; the problem goes to stderr, exit 0.
+import { formatError } from '../../../lib/errors.js';
+import { loadInstanceContext, type InstanceContext } from '../../../instance/context.js';
+import { parseHookInput, readHookInput, type HookInput, type HookOutput } from './hook-io.js';
+
+export interface HookRun {
+  event: string;
+  input: HookInput;
+  ctx: InstanceContext;
+}
+
+type Handler = (run: HookRun) => Promise<HookOutput | null>;
+
+const handlers: Record<string, () => Promise<Handler>> = {
+  SessionStart: async () => (await import('./session-start.js')).sessionStart,
+  UserPromptSubmit: async () => (await import('./inbox-news.js')).inboxNews,
+  PostToolUse: async () => (await import('./inbox-news.js')).inboxNews,
+  PreToolUse: async () => (await import('./pre-tool-use.js')).preToolUse,
+};
+
+function warn(message: string): void {
+  process.stderr.write(`wt-coord hook: ${message}\n`);
+}
+
+export async function runHook(kitDir: string | undefined, eventArg: string | undefined): Promise<void> {
+  process.exitCode = 0;
+  // Always read to the end, even when the content is not needed: exiting with the input unread makes
+  // Claude Code's write of it fail (EPIPE), which it reports as a hook error. Read while we work.
+  const stdin = readHookInput();
+  try {
+    // Only PreToolUse needs the input's content; the others read it to learn the event if argv lacks it.
+    const needsInput = eventArg === 'PreToolUse' || !eventArg;
+    const { input, problem } = needsInput ? parseHookInput(await stdin) : { input: {} as HookInput, problem: undefined };
+    if (problem) warn(problem);
+    const event = eventArg || (typeof input.hook_event_name === 'string' ? input.hook_event_name : '');
+    const load = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+    if (!load) {
+      warn(`unknown hook event "${event || '(none)'}": nothing to do (handled: ${Object.keys(handlers).join(', ')})`);
+      return;
+    }
+    if (!kitDir) {
+      warn('no instance folder given: the hook command is `hook.js <.claude-instance dir> <Event>`');
+      return;
+    }
+    const ctx = await loadInstanceContext(kitDir);
+    const output = await (await load())({ event, input, ctx });
+    if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
+  } catch (error) {
+    warn(formatError(error).replace(/^error: /, ''));
+  } finally {
+    await stdin;
+  }
+}

@@ -1,0 +1,222 @@
+// The discovery queue: `coordinate.sh update-memory` drops one record per discovery, maildir-style:
+// write `tmp/<id>.json`, fsync, rename into `new/`. A rename is atomic, so any number of instances
+// queue at once with no lock, and a reader never sees half a record. The merger moves merged
+// records to `merged/` and records it cannot read to `corrupt/` (kept for inspection).
+import { promises as fs, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UsageError, describeZodError } from '../../lib/errors.js';
+import { fsyncDir } from '../../lib/atomic.js';
+import { uniqueSuffix } from '../../lib/unique.js';
+
+export const QUEUE_DIR = 'memory-queue';
+export const DEFAULT_CATEGORIES = ['pattern', 'decision', 'solution', 'blocker'] as const;
+/** A discovery is a paragraph, not a file: 64 KiB of UTF-8 after cleaning is the hard limit. */
+export const MAX_DISCOVERY_BYTES = 64 * 1024;
+const MAX_FILES = 100;
+const MAX_FIELD = 1024;
+
+export const categoryNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, starting with a letter, at most 32');
+
+export const discoveryRecordSchema = z.object({
+  v: z.literal(1),
+  id: z.string().regex(/^d-[a-z0-9]+-[a-z0-9]+$/),
+  instance: z.string().min(1).max(200),
+  task: z.string().max(200).nullable(),
+  category: categoryNameSchema,
+  text: z.string().min(1),
+  files: z.array(z.string()).max(MAX_FILES),
+  time: z.string(),
+});
+export type DiscoveryRecord = z.infer<typeof discoveryRecordSchema>;
+
+export interface DiscoveryInput {
+  instance: string;
+  task: string | null;
+  category: string;
+  text: string;
+  files: string[];
+}
+
+export function queuePaths(coordDir: string) {
+  const root = path.join(coordDir, QUEUE_DIR);
+  return { root, tmp: path.join(root, 'tmp'), new: path.join(root, 'new'), merged: path.join(root, 'merged'), corrupt: path.join(root, 'corrupt') };
+}
+
+// ANSI escape sequences first (dropping only ESC would leave "[31m"), then every other control
+// character except newline; tabs become spaces so they cannot turn text into a code block.
+const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Cleans a discovery's text: CRLF to LF, control characters removed, trailing blanks trimmed. */
+export function cleanDiscoveryText(raw: string): { text: string; removed: number } {
+  let text = raw.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n').replace(/\t/g, '  ');
+  const before = text.length;
+  text = text.replace(ANSI, '').replace(CONTROL, '');
+  const removed = before - text.length;
+  text = text
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '');
+  return { text, removed };
+}
+
+function cleanField(value: string): string {
+  return value.replace(ANSI, '').replace(CONTROL, '').trim();
+}
+
+export interface ValidatedDiscovery extends DiscoveryInput {
+  /** Control characters removed from the text. */
+  removed: number;
+}
+
+/** Validates one discovery; every failure is a UsageError naming the problem and the fix. */
+export function validateDiscovery(input: DiscoveryInput, categories: readonly string[] = DEFAULT_CATEGORIES): ValidatedDiscovery {
+  const rawBytes = Buffer.byteLength(input.text, 'utf8');
+  if (rawBytes > MAX_DISCOVERY_BYTES * 4) {
+    // Refuse before cleaning a huge input: the limit applies either way.
+    throw overLimit(rawBytes);
+  }
+  const { text, removed } = cleanDiscoveryText(input.text);
+  if (!text.trim()) throw new UsageError('the discovery is empty', 'pass the text as an argument (update-memory "what you found") or pipe it on stdin');
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_DISCOVERY_BYTES) throw overLimit(bytes);
+  if (!categories.includes(input.category)) {
+    throw new UsageError(`unknown category "${cleanField(input.category).slice(0, 40)}"`, `use one of: ${categories.join(', ')}; memory_categories in wt-coord.yaml sets the list`);
+  }
+  const files = input.files.map(cleanField).filter(Boolean);
+  if (files.length > MAX_FILES) throw new UsageError(`--files names ${files.length} files, over the limit of ${MAX_FILES}`, 'name the few files that matter');
+  const long = files.find((f) => f.length > MAX_FIELD);
+  if (long) throw new UsageError(`--files entry "${long.slice(0, 40)}..." is over ${MAX_FIELD} characters`, 'name files by their path in the repository');
+  const task = input.task === null ? null : cleanField(input.task) || null;
+  if (task && task.length > 200) throw new UsageError('--task is over 200 characters', 'pass the task id, e.g. --task 3');
+  return { instance: cleanField(input.instance), task, category: input.category, text, files, removed };
+}
+
+function overLimit(bytes: number): UsageError {
+  return new UsageError(
+    `the discovery is ${bytes} bytes, over the limit of ${MAX_DISCOVERY_BYTES} bytes (64 KiB)`,
+    'queue a short summary and point at the details with --files <path>',
+  );
+}
+
+/** A new id: time first (base 36) so names sort by arrival, then pid, counter and random bits so no two collide. */
+export function newDiscoveryId(now = Date.now()): string {
+  return `d-${now.toString(36)}-${uniqueSuffix().replace(/-/g, '')}`;
+}
+
+export interface QueueOptions {
+  categories?: readonly string[];
+}
+
+/** Validates and queues one discovery; answers with its id. No lock: write, fsync, rename. */
+export async function queueDiscovery(coordDir: string, input: DiscoveryInput, options: QueueOptions = {}): Promise<{ id: string; removed: number; category: string }> {
+  const valid = validateDiscovery(input, options.categories);
+  const dirs = queuePaths(coordDir);
+  await fs.mkdir(dirs.tmp, { recursive: true });
+  await fs.mkdir(dirs.new, { recursive: true });
+  const id = newDiscoveryId();
+  const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
+  const temp = path.join(dirs.tmp, `${id}.json`);
+  try {
+    const handle = await fs.open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(`${JSON.stringify(record)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path.join(dirs.new, `${id}.json`));
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await fsyncDir(dirs.new);
+  return { id, removed: valid.removed, category: valid.category };
+}
+
+export interface CorruptRecord {
+  file: string;
+  problem: string;
+}
+
+export interface QueueRead {
+  records: (DiscoveryRecord & { file: string })[];
+  corrupt: CorruptRecord[];
+}
+
+export function parseDiscoveryRecord(name: string, text: string): { record: DiscoveryRecord } | { problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { problem: text.trim() ? 'not valid JSON' : 'empty file' };
+  }
+  const parsed = discoveryRecordSchema.safeParse(raw);
+  if (!parsed.success) return { problem: describeZodError(parsed.error) };
+  if (`${parsed.data.id}.json` !== name) return { problem: `id ${parsed.data.id} does not match the file name` };
+  return { record: parsed.data };
+}
+
+/** Reads every queued record in arrival order; records that do not parse are reported, not thrown. */
+export async function readQueue(coordDir: string): Promise<QueueRead> {
+  const dirs = queuePaths(coordDir);
+  const names = (await fs.readdir(dirs.new).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
+  const result: QueueRead = { records: [], corrupt: [] };
+  // Synchronous on purpose: for thousands of small files, one blocking read each is several times
+  // faster than four thread-pool round trips (open, fstat, read, close) each.
+  const texts = names.map((name) => {
+    try {
+      return readFileSync(path.join(dirs.new, name), 'utf8');
+    } catch {
+      return null;
+    }
+  });
+  names.forEach((name, index) => {
+    const text = texts[index];
+    if (text === null || text === undefined) return; // taken by a concurrent merger
+    const file = path.join(dirs.new, name);
+    const parsed = name.endsWith('.json') ? parseDiscoveryRecord(name, text) : { problem: 'not a .json record' };
+    if ('record' in parsed) result.records.push({ ...parsed.record, file });
+    else result.corrupt.push({ file, problem: parsed.problem });
+  });
+  result.records.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return result;
+}
+
+/** Moves a record out of `new/` (to `merged/` or `corrupt/`); already gone is fine. */
+export async function moveRecords(files: string[], toDir: string): Promise<void> {
+  if (files.length === 0) return;
+  await fs.mkdir(toDir, { recursive: true });
+  for (const file of files) {
+    try {
+      renameSync(file, path.join(toDir, path.basename(file))); // see readQueue: sync is faster in bulk
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  await fsyncDir(toDir);
+}
+
+/** Counts queued records without reading them (for `memory show` and status). */
+export async function countQueue(coordDir: string): Promise<{ pending: number; corrupt: number }> {
+  const dirs = queuePaths(coordDir);
+  const count = async (dir: string) => (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length;
+  return { pending: await count(dirs.new), corrupt: await count(dirs.corrupt) };
+}
+
+/** Removes temp files of writers killed before their rename (older than a minute: never a live one). */
+export async function removeStaleQueueTemps(coordDir: string, minAgeMs = 60_000): Promise<number> {
+  const dir = queuePaths(coordDir).tmp;
+  let removed = 0;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (stat && Date.now() - stat.mtimeMs >= minAgeMs) {
+      await fs.rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

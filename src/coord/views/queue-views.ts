@@ -1,0 +1,74 @@
+// The queue's views, in the seed's spirit: files anyone can `cat` from
+// .claude-coordination-shared/. Derived from tasks.json and instances.json and rewritten under the
+// same lock whenever either changes; never edited on their own.
+//   task-assignments.json  task -> instance, the free (ready) tasks, the waiting ones
+//   progress-reports.json  every instance's latest progress, task and message
+import path from 'node:path';
+import { InvalidFileError } from '../../lib/errors.js';
+import { readTextIfExists, toJsonText } from '../../lib/json-file.js';
+import { type Transaction } from '../../store/store.js';
+import { instancesDoc, type Instance } from '../instances/instances.js';
+import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from '../queue/queue-settings.js';
+import { tasksDoc, type Task } from '../queue/tasks.js';
+
+export const TASK_ASSIGNMENTS_VIEW = 'task-assignments.json';
+export const PROGRESS_REPORTS_VIEW = 'progress-reports.json';
+export const QUEUE_VIEWS = [TASK_ASSIGNMENTS_VIEW, PROGRESS_REPORTS_VIEW];
+
+function expiryOf(task: Task, holder: Instance | undefined, settings: QueueSettings): string {
+  const times = [task.claimed_at, holder?.last_seen].filter((t): t is string => Boolean(t)).map((t) => Date.parse(t));
+  return new Date(Math.max(0, ...times) + settings.leaseMinutes * 60_000).toISOString();
+}
+
+export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings) {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const byName = new Map(instances.map((i) => [i.name, i]));
+  const ready = (t: Task) => t.status === 'available' && t.dependencies.every((d) => byId.get(d)?.status === 'done');
+  const ids = (status: Task['status']) => tasks.filter((t) => t.status === status).map((t) => t.id);
+  return {
+    assignments: Object.fromEntries(
+      tasks.filter((t) => t.status === 'claimed').map((t) => [t.id, { instance: t.claimed_by, description: t.description, claimed_at: t.claimed_at, lease_expires_at: expiryOf(t, byName.get(t.claimed_by ?? ''), settings), token: t.token }]),
+    ),
+    by_instance: Object.fromEntries(instances.map((i) => [i.name, tasks.filter((t) => t.status === 'claimed' && t.claimed_by === i.name).map((t) => t.id)])),
+    available: tasks.filter(ready).map((t) => ({ id: t.id, priority: t.priority, description: t.description })),
+    waiting: tasks.filter((t) => t.status === 'available' && !ready(t)).map((t) => ({ id: t.id, waiting_on: t.dependencies.filter((d) => byId.get(d)?.status !== 'done') })),
+    done: ids('done'),
+    failed: ids('failed'),
+    cancelled: ids('cancelled'),
+  };
+}
+
+export function progressReportsView(tasks: Task[], instances: Instance[]) {
+  return {
+    instances: Object.fromEntries(
+      instances.map((i) => {
+        const held = tasks.filter((t) => t.status === 'claimed' && t.claimed_by === i.name);
+        return [i.name, { task: held[0]?.id ?? null, task_description: held[0]?.description ?? null, progress: i.progress, message: i.progress_message, last_seen: i.last_seen }];
+      }),
+    ),
+  };
+}
+
+/** A view someone edited into something that is not JSON is reported, not silently replaced. */
+async function stageView(tx: Transaction, file: string, text: string): Promise<void> {
+  const current = await readTextIfExists(file);
+  if (current === text) return; // unchanged: spare the fsync
+  if (current !== null) {
+    try {
+      JSON.parse(current);
+    } catch (error) {
+      throw new InvalidFileError(file, `not valid JSON (${(error as Error).message}); it is a view of tasks.json and instances.json`, 'run `wt-coord doctor --fix` to rewrite it from the store');
+    }
+  }
+  tx.writeView(file, text);
+}
+
+/** Writes both views from the transaction's documents (also used by `doctor --fix`). */
+export async function writeQueueViews(tx: Transaction): Promise<void> {
+  const { tasks } = await tx.get(tasksDoc);
+  const { instances } = await tx.get(instancesDoc);
+  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo) : DEFAULT_QUEUE_SETTINGS;
+  await stageView(tx, path.join(tx.dir, TASK_ASSIGNMENTS_VIEW), toJsonText(taskAssignmentsView(tasks, instances, settings)));
+  await stageView(tx, path.join(tx.dir, PROGRESS_REPORTS_VIEW), toJsonText(progressReportsView(tasks, instances)));
+}
+
