@@ -56,7 +56,7 @@ async function enableWorktreeConfig(mainWorktree: string): Promise<void> {
 const shared = new Map<string, Promise<string>>();
 
 /** Points the instance worktree's hooks at the dispatcher. Only that worktree sees the change. */
-export async function installClaimHook(coordDir: string, mainWorktree: string, worktree: string): Promise<void> {
+export async function installCommitGuard(coordDir: string, mainWorktree: string, worktree: string): Promise<void> {
   let once = shared.get(coordDir);
   if (!once) {
     once = installHookDispatcher(coordDir).then(async (dir) => {

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
 import { WtError } from '../lib/errors.js';
 import { transact } from '../coord/transact.js';
-import { installClaimHook } from './commit-guard.js';
+import { installCommitGuard } from './commit-guard.js';
 import { writeInstanceKit } from './kit.js';
 import type { InstallAgent } from './agent-setup.js';
 import type { RepoContext } from './repo.js';
@@ -40,7 +40,7 @@ export async function refreshInstances(repo: RepoContext, ids: number[], install
     return present;
   });
   for (const instance of chosen) {
-    await installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree);
+    await installCommitGuard(repo.coordDir, repo.mainWorktree, instance.worktree);
     result.notes.push(...(await installAgent(repo, instance)).notes);
     result.refreshed.push(instance.name);
   }

@@ -14,7 +14,7 @@ import { planDependencies, materializeDependencies, type DependencyPlan, type In
 import { ensureExcluded } from './exclude.js';
 import { ensureInitialized } from './init.js';
 import { writeInstanceKit } from './kit.js';
-import { installClaimHook } from './commit-guard.js';
+import { installCommitGuard } from './commit-guard.js';
 import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
@@ -27,7 +27,7 @@ export const COORD_LINK = '.claude-coordination-shared';
 export const GENERATED_PATHS = [`/${MEMORY_LINK}`, `/${COORD_LINK}`, `/${INSTANCE_KIT_DIR}/`];
 
 /** The steps of one instance, in order: the progress display and error messages name them. */
-export const SPAWN_STEPS = ['worktree', 'links', 'worktreeinclude', 'dependencies', 'kit', 'hooks', 'agent', 'setup', 'register'] as const;
+export const SPAWN_STEPS = ['worktree', 'links', 'worktreeinclude', 'dependencies', 'kit', 'commit-guard', 'agent', 'setup', 'register'] as const;
 export type SpawnStep = (typeof SPAWN_STEPS)[number];
 
 export type SpawnEvent =
@@ -193,7 +193,7 @@ async function createInstance(repo: RepoContext, instance: Instance, plan: Depen
   await step('worktreeinclude', () => copyWorktreeIncludes(repo.mainWorktree, instance.worktree));
   const dependencies = await step('dependencies', () => materializeDependencies(plan, repo.mainWorktree, instance.worktree, log));
   await step('kit', () => writeInstanceKit(instance));
-  await step('hooks', () => serializeGit(() => installClaimHook(repo.coordDir, repo.mainWorktree, instance.worktree)));
+  await step('commit-guard', () => serializeGit(() => installCommitGuard(repo.coordDir, repo.mainWorktree, instance.worktree)));
   const agent = await step('agent', () => serializeGit(() => options.installAgent(repo, instance)));
   await step('setup', () => runSetupCommands(repo, instance, log));
   await step('register', () =>

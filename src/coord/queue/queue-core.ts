@@ -7,7 +7,7 @@ import { instanceName, instancesDoc, type Instance } from '../instances/instance
 import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from './queue-settings.js';
 import { afterTaskReleased } from './task-end.js';
 import { taskNumber, tasksDoc, type Task, type TasksFile } from './tasks.js';
-// Whoever opens or saves the queue gets the task hooks (a task that ends releases its path claims)
+// Whoever opens or saves the queue gets what ends with a task (task-end.ts: its path claims are released)
 // and the queue's views (task-assignments.json, progress-reports.json) registered.
 
 /** Plain code-unit order, right for ISO-8601 times. Not localeCompare: its first call loads ICU's
