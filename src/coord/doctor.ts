@@ -2,13 +2,12 @@
 // be repaired safely. A corrupt document is never deleted: it is moved aside into .backup/ for
 // inspection and the last good backup takes its place; views are rewritten from the store.
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { describeZodError } from '../lib/errors.js';
 import { isTempFile, writeFileAtomic } from '../lib/atomic.js';
 import { EVENTS_FILE, eventSchema } from '../store/events.js';
 import { parseJsonLines, readTextIfExists } from '../lib/json-file.js';
-import { isProcessAlive, withLock } from '../lib/lock.js';
+import { holderMayBeAlive, withLock } from '../lib/lock.js';
 import { BACKUP_DIR, LOCK_FILE, backupPathOf, readDoc, type DocSpec } from '../store/store.js';
 import { transact } from './transact.js';
 import { COORDINATION_DOCUMENTS } from './documents.js';
@@ -153,7 +152,7 @@ async function checkLocks(dir: string, report: DoctorReport, fix: boolean): Prom
     } catch {
       // torn: judged by age
     }
-    const dead = holder.pid ? holder.host === hostname() && !isProcessAlive(holder.pid) : Date.now() - stat.mtimeMs > 60_000;
+    const dead = holder.pid ? !holderMayBeAlive(holder) : Date.now() - stat.mtimeMs > 60_000;
     if (!dead) continue; // a live holder is working; not a problem
     const finding: DoctorFinding = { kind: 'lock', file, problem: `left by ${holder.pid ? `pid ${holder.pid}, which is gone` : 'a process that died creating it'}`, fix: 'remove it (the next writer would break it anyway)', fixed: false, fixable: true };
     if (fix) {

@@ -24,6 +24,16 @@ const DEFAULT_STALE_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 const BREAKER_STALE_MS = 5_000;
 
+/**
+ * Whether the process that wrote a lock or marker (`host`, `pid`) may still be running: one on
+ * another host cannot be checked from here and counts as alive. The one liveness rule for every lock,
+ * marker and record wt-coord writes.
+ */
+export function holderMayBeAlive(holder: { host?: string; pid?: number | null }): boolean {
+  if (holder.host !== undefined && holder.host !== hostname()) return true;
+  return typeof holder.pid === 'number' && isProcessAlive(holder.pid);
+}
+
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -53,7 +63,7 @@ function isStale(found: { holder: LockHolder | null; mtimeMs: number }, staleMs:
   if (age > staleMs) return true;
   const h = found.holder;
   if (!h) return age > 1_000; // a holder that never finished writing its record died creating it
-  return h.host === hostname() && !isProcessAlive(h.pid);
+  return !holderMayBeAlive(h);
 }
 
 async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { instancesDoc } from '../coord/instances/index.js';
 import { MERGE_LOCK } from '../coord/memory/index.js';
 import { writeFileAtomic } from '../lib/atomic.js';
-import { isProcessAlive, withLock } from '../lib/lock.js';
+import { holderMayBeAlive, withLock } from '../lib/lock.js';
 import { parseJsonText, readTextIfExists, toJsonText } from '../lib/json-file.js';
 import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
@@ -27,7 +27,7 @@ async function editInProgress(repo: RepoContext): Promise<boolean> {
   if (text === null) return false;
   try {
     const marker = parseJsonText(file, text, editMarkerSchema);
-    return marker.host !== hostname() || isProcessAlive(marker.pid);
+    return holderMayBeAlive(marker);
   } catch {
     return false; // torn by a kill: no live editor wrote it
   }

@@ -1,9 +1,8 @@
 // `wt-coord status`: collect, then print. The sections below the instance table (queue summary,
 // path-claim conflicts) are listed here, each collected and printed by its own module.
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
-import { isProcessAlive } from '../lib/lock.js';
+import { holderMayBeAlive } from '../lib/lock.js';
 import { countCommits, dirtyFiles } from '../lib/git.js';
 import { instancesDoc, type Instance } from '../coord/instances/index.js';
 import { readDoc } from '../coord/transact.js';
@@ -71,7 +70,7 @@ async function isSpawnRunning(coordDir: string): Promise<boolean> {
   if (text === null) return false;
   try {
     const holder = JSON.parse(text) as { pid?: number; host?: string };
-    return holder.host !== hostname() || (typeof holder.pid === 'number' && isProcessAlive(holder.pid));
+    return holderMayBeAlive(holder);
   } catch {
     return true; // being written right now
   }

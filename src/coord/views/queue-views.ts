@@ -10,15 +10,12 @@ import { type Transaction } from '../../store/store.js';
 import { instancesDoc, type Instance } from '../instances/instances.js';
 import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from '../queue/queue-settings.js';
 import { tasksDoc, type Task } from '../queue/tasks.js';
+import { leaseExpiry } from '../queue/queue-core.js';
 
 export const TASK_ASSIGNMENTS_VIEW = 'task-assignments.json';
 export const PROGRESS_REPORTS_VIEW = 'progress-reports.json';
 export const QUEUE_VIEWS = [TASK_ASSIGNMENTS_VIEW, PROGRESS_REPORTS_VIEW];
 
-function expiryOf(task: Task, holder: Instance | undefined, settings: QueueSettings): string {
-  const times = [task.claimed_at, holder?.last_seen].filter((t): t is string => Boolean(t)).map((t) => Date.parse(t));
-  return new Date(Math.max(0, ...times) + settings.leaseMinutes * 60_000).toISOString();
-}
 
 export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings) {
   const byId = new Map(tasks.map((t) => [t.id, t]));
@@ -27,7 +24,7 @@ export function taskAssignmentsView(tasks: Task[], instances: Instance[], settin
   const ids = (status: Task['status']) => tasks.filter((t) => t.status === status).map((t) => t.id);
   return {
     assignments: Object.fromEntries(
-      tasks.filter((t) => t.status === 'claimed').map((t) => [t.id, { instance: t.claimed_by, description: t.description, claimed_at: t.claimed_at, lease_expires_at: expiryOf(t, byName.get(t.claimed_by ?? ''), settings), token: t.token }]),
+      tasks.filter((t) => t.status === 'claimed').map((t) => [t.id, { instance: t.claimed_by, description: t.description, claimed_at: t.claimed_at, lease_expires_at: leaseExpiry(t, byName.get(t.claimed_by ?? ''), settings).toISOString(), token: t.token }]),
     ),
     by_instance: Object.fromEntries(instances.map((i) => [i.name, tasks.filter((t) => t.status === 'claimed' && t.claimed_by === i.name).map((t) => t.id)])),
     available: tasks.filter(ready).map((t) => ({ id: t.id, priority: t.priority, description: t.description })),
