@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/. Two entries share chunks: cli.js (the leader's CLI, commander)
-// and instance.js (what coordinate.sh and the hooks call: no commander, loaded on every agent call).
+// and instance.js (what coordinate.sh calls: no commander, loaded on every agent call).
 import { build } from 'esbuild';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 

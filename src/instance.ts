@@ -1,4 +1,5 @@
-// Entry point of coordinate.sh (and the agent hooks): `instance.js --instance-dir <dir> <verb> ...`.
+// Entry point of coordinate.sh (and so of the commit guard, which runs `coordinate.sh check-claims`):
+// `instance.js --instance-dir <dir> <verb> ...`. The Claude Code hooks have their own entry, hook.js.
 // Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads.
 import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
