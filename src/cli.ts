@@ -24,6 +24,8 @@ import { register as registerMcp } from './commands/mcp.js';
 import { register as registerMsg } from './commands/msg.js';
 import { register as registerClaims } from './commands/claims.js';
 import { register as registerWatch } from './commands/watch.js';
+import { register as registerTrust } from './commands/trust.js';
+import { register as registerWake } from './commands/wake.js';
 import { packageVersion } from './lib/package-paths.js';
 
 // `wt-coord task list | head`: a reader that stops early is not an error.
@@ -47,6 +49,7 @@ const commands = [
   registerMsg, registerClaims, registerWatch, // messages, path claims, live view
   registerMcp, // agent integration
   registerRun, registerStart, registerAttach, registerStop, registerLogs, registerIntegrate, registerCheckpoint, registerRestore, // orchestration
+  registerTrust, registerWake, // unattended agents: first-screen answers, waking idle agents
 ];
 for (const register of commands) register(program);
 // A usage error points at the help of the command that was used, not the whole CLI's.

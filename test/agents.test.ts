@@ -69,7 +69,7 @@ describe('settings.local.json merge (pure)', () => {
     assert.equal(pre[0]!.hooks[0]!.command, 'my-guard.sh');
     assert.equal(pre[1]!.matcher, 'Edit|Write|MultiEdit');
     const all = Object.values(once.hooks as Record<string, { hooks: { command: string; type: string }[] }[]>).flat().flatMap((g) => g.hooks);
-    assert.equal(all.filter((h) => h.command.includes(HOOK_MARKER)).length, 4);
+    assert.equal(all.filter((h) => h.command.includes(HOOK_MARKER)).length, hooks.length);
     assert.ok(all.every((h) => h.type === 'command'));
   });
 
@@ -101,9 +101,18 @@ describe('spawn writes the agent integration', () => {
 
   test('an existing .claude/settings.local.json keeps all its keys, gains our hooks once', () => {
     const settings = JSON.parse(readFileSync(path.join(instanceDir(repo, 1), '.claude', 'settings.local.json'), 'utf8'));
-    assert.deepEqual(settings.permissions, userSettings.permissions);
+    // The user's rules first and kept; then the protocol's own (coordinate.sh verbs, the shared views), once.
+    assert.deepEqual(settings.permissions.deny, userSettings.permissions.deny);
+    assert.equal(settings.permissions.allow[0], 'Bash(ls)');
+    assert.deepEqual(settings.permissions.allow.slice(1), [
+      `Bash(${path.join(instanceDir(repo, 1), '.claude-instance', 'coordinate.sh')} *)`,
+      'Bash(.claude-instance/coordinate.sh *)',
+      `Read(/${path.join(repo.dir, 'memory-bank')}/**)`,
+      `Read(/${path.join(repo.dir, '.git', 'wt-coord')}/**)`,
+    ]);
     assert.equal(settings.model, 'sonnet');
-    assert.deepEqual(settings.hooks.Stop, userSettings.hooks.Stop);
+    assert.deepEqual(settings.hooks.Stop[0], userSettings.hooks.Stop[0], "the user's Stop hook is kept, ours comes after it");
+    assert.match(settings.hooks.Stop[1].hooks[0].command, new RegExp(`Stop ${HOOK_MARKER}$`));
     for (const event of ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']) {
       assert.equal(settings.hooks[event].length, 1, event);
       const command: string = settings.hooks[event][0].hooks[0].command;
@@ -281,14 +290,14 @@ describe('hooks, fed the documented input', () => {
     const array = await runHook(repo, 1, 'PreToolUse', '[1,2]');
     assert.equal(array.exitCode, 0);
     assert.match(array.stderr, /not an object/);
-    const unknown = await runHook(repo, 1, 'Notification', { hook_event_name: 'Notification', message: 'hi' });
+    const unknown = await runHook(repo, 1, 'Frobnicate', { hook_event_name: 'Frobnicate', message: 'hi' });
     assert.equal(unknown.exitCode, 0);
     assert.equal(unknown.stdout, '');
-    assert.match(unknown.stderr, /unknown hook event "Notification"/);
+    assert.match(unknown.stderr, /unknown hook event "Frobnicate"/);
     // The event from stdin when the command names none.
-    const fromStdin = await execa(process.execPath, [HOOK, path.join(instanceDir(repo, 1), '.claude-instance')], { input: JSON.stringify({ hook_event_name: 'Stop' }), reject: false });
+    const fromStdin = await execa(process.execPath, [HOOK, path.join(instanceDir(repo, 1), '.claude-instance')], { input: JSON.stringify({ hook_event_name: 'Frobnicate' }), reject: false });
     assert.equal(fromStdin.exitCode, 0);
-    assert.match(fromStdin.stderr, /unknown hook event "Stop"/);
+    assert.match(fromStdin.stderr, /unknown hook event "Frobnicate"/);
     const nowhere = await execa(process.execPath, [HOOK, path.join(repo.parent, 'nope'), 'SessionStart'], { input: '{}', reject: false });
     assert.equal(nowhere.exitCode, 0, 'wt-coord failing never blocks the agent');
     assert.equal(nowhere.stdout, '');

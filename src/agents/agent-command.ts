@@ -1,6 +1,6 @@
 // What an instance's agent runs: the command line the user named (`claude`, `codex`, a script),
-// split into words, its program found before anything starts, and the first prompt added the way
-// that agent takes it.
+// split into words and its program found before anything starts. How the first prompt is added
+// is the agent kind's (src/agents/drivers/).
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../lib/errors.js';
@@ -83,18 +83,4 @@ export function resolveAgentCommand(spec: string, cwd: string): AgentCommand {
     throw new UsageError(`agent command not found: ${where}`, program === 'claude' ? 'install Claude Code (npm install -g @anthropic-ai/claude-code) or pass --agent <command>' : 'check the spelling, give a path (./my-agent.sh) and make it executable (chmod +x)');
   }
   return { spec, argv: [found, ...words.slice(1)], kind: path.basename(program) };
-}
-
-/** The arguments that carry the first prompt: most agents take it as their last argument; aider takes --message. */
-export function promptArguments(kind: string, prompt: string): string[] {
-  if (kind === 'aider') return ['--message', prompt];
-  return [prompt];
-}
-
-export function firstPrompt(instanceName: string, coordinateScript: string): string {
-  return [
-    `You are ${instanceName}, one of several agents working on this repository at once, each in its own git worktree (this folder; commit your work here).`,
-    `Run \`${coordinateScript} request-task\` to get a task and its briefing. Do the task, commit it, report progress with \`coordinate.sh report-progress <0-1> "<message>"\`, share lasting discoveries with \`coordinate.sh update-memory\`, then run \`coordinate.sh complete "<summary of what you did>"\` (or \`coordinate.sh fail "<why>"\`).`,
-    'Then request the next task. If request-task says tasks are waiting on others, wait a little and ask again; stop when it says nothing is left.',
-  ].join(' ');
 }

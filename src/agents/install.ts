@@ -12,7 +12,7 @@ import { kitDir } from '../workspace/kit.js';
 import type { RepoContext } from '../workspace/repo.js';
 import type { AgentIntegration as WorkspaceAgentIntegration } from '../workspace/agent-setup.js';
 import { agentFamily, type AgentFamily } from './agent-kind.js';
-import { CLAUDE_SETTINGS_FILE, wtCoordHooks, writeClaudeSettings } from './claude/index.js';
+import { CLAUDE_SETTINGS_FILE, coordinationAllowRules, wtCoordHooks, writeClaudeSettings } from './claude/index.js';
 import { guidanceFileFor, writeGuidance } from './guidance.js';
 import { MCP_CONFIG_FILE, MCP_SERVER_NAME, claudeMcpAddCommand, mcpServerCommand, writeMcpConfig } from './mcp/index.js';
 
@@ -70,7 +70,8 @@ export async function installAgentIntegration(repo: RepoContext, instance: Insta
     result.notes.push(`${instance.name}: the project tracks ${CLAUDE_SETTINGS_FILE}; Claude Code hooks not installed (wt-coord never changes tracked files)`);
   } else {
     const hooks = wtCoordHooks(process.execPath, hookEntryPath(), kitDir(instance.worktree));
-    await write(CLAUDE_SETTINGS_FILE, () => writeClaudeSettings(instance.worktree, hooks, mcpTracked ? undefined : MCP_SERVER_NAME));
+    const allow = coordinationAllowRules({ kitDir: kitDir(instance.worktree), memoryBank: instance.memory_bank, coordDir: instance.coordination });
+    await write(CLAUDE_SETTINGS_FILE, () => writeClaudeSettings(instance.worktree, hooks, mcpTracked ? undefined : MCP_SERVER_NAME, allow));
   }
   return result;
 }

@@ -46,3 +46,14 @@ export async function appendGoal(coordDir: string, goal: string, label: string):
   });
   return file;
 }
+
+/** The goal agents work toward now: the text under the plan's last "## Goal" heading, or null. */
+export async function currentGoal(coordDir: string): Promise<string | null> {
+  const text = await fs.readFile(path.join(coordDir, MASTER_PLAN), 'utf8').catch(() => null);
+  if (!text) return null;
+  const sections = text.split(/^## /m).filter((s) => /^Goal\b/.test(s));
+  const last = sections.at(-1);
+  if (!last) return null;
+  const body = last.split('\n').slice(1).join('\n').trim();
+  return body || null;
+}

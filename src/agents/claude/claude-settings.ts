@@ -20,7 +20,7 @@ export const CLAUDE_SETTINGS_FILE = path.join('.claude', 'settings.local.json');
 /** Marks the hook commands wt-coord writes (a shell comment: the command ignores it). */
 export const HOOK_MARKER = '# wt-coord-hook';
 
-export const HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse'] as const;
+export const HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'Stop', 'SubagentStop', 'StopFailure', 'SessionEnd'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 export interface HookSpec {
@@ -44,6 +44,14 @@ export function wtCoordHooks(nodePath: string, hookEntry: string, kitDir: string
     { event: 'UserPromptSubmit', command: command('UserPromptSubmit'), timeout: 10 },
     { event: 'PreToolUse', matcher: WRITE_TOOLS_MATCHER, command: command('PreToolUse'), timeout: 10 },
     { event: 'PostToolUse', matcher: '*', command: command('PostToolUse'), timeout: 10 },
+    // The agent's state (hook-state.ts): these only record it; Stop may also send the agent on (stop.ts).
+    { event: 'PostToolUseFailure', matcher: '*', command: command('PostToolUseFailure'), timeout: 10 },
+    { event: 'PermissionRequest', matcher: '*', command: command('PermissionRequest'), timeout: 10 },
+    { event: 'Notification', command: command('Notification'), timeout: 10 },
+    { event: 'Stop', command: command('Stop'), timeout: 20 },
+    { event: 'SubagentStop', command: command('SubagentStop'), timeout: 10 },
+    { event: 'StopFailure', command: command('StopFailure'), timeout: 10 },
+    { event: 'SessionEnd', command: command('SessionEnd'), timeout: 5 },
   ];
 }
 
@@ -76,8 +84,11 @@ export function parseSettings(file: string, text: string | null): Json {
   return value;
 }
 
-/** Existing settings plus our hooks (and, if given, our MCP server approved): every other key kept. */
-export function mergeSettings(existing: Json, hooks: HookSpec[], approveMcpServer?: string): Json {
+/**
+ * Existing settings plus our hooks, the permission rules the protocol needs (permissions.allow,
+ * added where missing, the user's own rules kept) and, if given, our MCP server approved.
+ */
+export function mergeSettings(existing: Json, hooks: HookSpec[], approveMcpServer?: string, allowRules: string[] = []): Json {
   const merged: Json = { ...existing };
   const allHooks: Record<string, unknown[]> = { ...((existing.hooks as Record<string, unknown[]> | undefined) ?? {}) };
   // Drop earlier copies of ours; a group left with no hooks was ours alone.
@@ -94,6 +105,11 @@ export function mergeSettings(existing: Json, hooks: HookSpec[], approveMcpServe
     allHooks[spec.event] = [...(allHooks[spec.event] ?? []), group];
   }
   merged.hooks = allHooks;
+  if (allowRules.length) {
+    const permissions = isObject(existing.permissions) ? existing.permissions : {};
+    const allow = Array.isArray(permissions.allow) ? (permissions.allow as unknown[]) : [];
+    merged.permissions = { ...permissions, allow: [...allow, ...allowRules.filter((r) => !allow.includes(r))] };
+  }
   if (approveMcpServer) {
     // "enabledMcpjsonServers": servers from .mcp.json approved without a prompt (settings reference).
     const current = Array.isArray(existing.enabledMcpjsonServers) ? (existing.enabledMcpjsonServers as unknown[]) : [];
@@ -102,13 +118,13 @@ export function mergeSettings(existing: Json, hooks: HookSpec[], approveMcpServe
   return merged;
 }
 
-export async function writeClaudeSettings(worktree: string, hooks: HookSpec[], approveMcpServer?: string): Promise<string> {
+export async function writeClaudeSettings(worktree: string, hooks: HookSpec[], approveMcpServer?: string, allowRules: string[] = []): Promise<string> {
   const file = path.join(worktree, CLAUDE_SETTINGS_FILE);
   const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
-  const merged = mergeSettings(parseSettings(file, text), hooks, approveMcpServer);
+  const merged = mergeSettings(parseSettings(file, text), hooks, approveMcpServer, allowRules);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(merged, null, 2)}\n`);
   return file;

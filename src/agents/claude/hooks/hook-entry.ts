@@ -7,8 +7,11 @@
 // Every path reads stdin to its end: Claude Code writes the hook input there, and a hook that exits
 // without reading it makes that write fail (EPIPE once the input outgrows the pipe, e.g. a
 // PostToolUse after a large Read), which Claude Code reports as a hook error.
-import { readHookInput } from './hook-io.js';
+// Every event also records what it says about the agent's state (hook-state.ts, node built-ins
+// only); events that only report state (Notification, PermissionRequest, SessionEnd, ...) stop there.
+import { parseHookInput, readHookInput } from './hook-io.js';
 import { stampUnchanged } from './hook-stamp.js';
+import { recordHookState, STATE_ONLY_EVENTS } from './hook-state.js';
 
 /** The built full run, next to the built hook.js (a variable: the bundler leaves it to run time). */
 const RUN_MODULE = './hook-run.js';
@@ -18,6 +21,9 @@ const cheapEvents = new Set(['UserPromptSubmit', 'PostToolUse']);
 
 if (kitDir && event && cheapEvents.has(event) && stampUnchanged(kitDir)) {
   await readHookInput();
+  recordHookState(kitDir, event, {});
+} else if (kitDir && event && STATE_ONLY_EVENTS.has(event)) {
+  recordHookState(kitDir, event, parseHookInput(await readHookInput()).input);
 } else {
   try {
     const { runHook } = (await import(RUN_MODULE)) as typeof import('./run.js');

@@ -4,6 +4,8 @@
 import { formatError } from '../../../lib/errors.js';
 import { loadInstanceContext, type InstanceContext } from '../../../instance/context.js';
 import { parseHookInput, readHookInput, type HookInput, type HookOutput } from './hook-io.js';
+import { recordHookState } from './hook-state.js';
+import type { StopDecision } from './stop.js';
 
 export interface HookRun {
   event: string;
@@ -11,13 +13,14 @@ export interface HookRun {
   ctx: InstanceContext;
 }
 
-type Handler = (run: HookRun) => Promise<HookOutput | null>;
+type Handler = (run: HookRun) => Promise<HookOutput | StopDecision | null>;
 
 const handlers: Record<string, () => Promise<Handler>> = {
   SessionStart: async () => (await import('./session-start.js')).sessionStart,
   UserPromptSubmit: async () => (await import('./inbox-news.js')).inboxNews,
   PostToolUse: async () => (await import('./inbox-news.js')).inboxNews,
   PreToolUse: async () => (await import('./pre-tool-use.js')).preToolUse,
+  Stop: async () => (await import('./stop.js')).stopHook,
 };
 
 function warn(message: string): void {
@@ -30,8 +33,8 @@ export async function runHook(kitDir: string | undefined, eventArg: string | und
   // Claude Code's write of it fail (EPIPE), which it reports as a hook error. Read while we work.
   const stdin = readHookInput();
   try {
-    // Only PreToolUse needs the input's content; the others read it to learn the event if argv lacks it.
-    const needsInput = eventArg === 'PreToolUse' || !eventArg;
+    // PreToolUse, SessionStart and Stop use the input's content (and the agent state records it).
+    const needsInput = eventArg === 'PreToolUse' || eventArg === 'SessionStart' || eventArg === 'Stop' || !eventArg;
     const { input, problem } = needsInput ? parseHookInput(await stdin) : { input: {} as HookInput, problem: undefined };
     if (problem) warn(problem);
     const event = eventArg || (typeof input.hook_event_name === 'string' ? input.hook_event_name : '');
@@ -44,6 +47,7 @@ export async function runHook(kitDir: string | undefined, eventArg: string | und
       warn('no instance folder given: the hook command is `hook.js <.claude-instance dir> <Event>`');
       return;
     }
+    recordHookState(kitDir, event, input);
     const ctx = await loadInstanceContext(kitDir);
     const output = await (await load())({ event, input, ctx });
     if (output) process.stdout.write(`${JSON.stringify(output)}\n`);

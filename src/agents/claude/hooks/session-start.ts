@@ -1,8 +1,12 @@
-// SessionStart: who this instance is, the task it holds, its unread messages and what changed in
-// the memory bank since its last session, as context for the model (hookSpecificOutput.additionalContext).
+// SessionStart: who this instance is, the run's goal and its role, the task it holds, its unread
+// messages and what changed in the memory bank since its last session, as context for the model
+// (hookSpecificOutput.additionalContext). It runs again after a restart (source "resume"), /clear
+// and compaction, so the goal and the held task survive all of them.
 import path from 'node:path';
 import { tasksDoc } from '../../../coord/queue/index.js';
 import { readDoc } from '../../../coord/transact.js';
+import { currentGoal } from '../../../coord/master-plan.js';
+import { goalLine, roleLine } from '../../launch/index.js';
 import { contextOutput, type HookOutput } from './hook-io.js';
 import { takeInboxNews } from './inbox.js';
 import { takeMemoryNews } from './memory-news.js';
@@ -30,6 +34,7 @@ export async function sessionStart(run: HookRun): Promise<HookOutput | null> {
   ];
   // Each part stands alone: one failing (a corrupt file, say) still lets the others through.
   const parts: [string, () => Promise<string | null>][] = [
+    ['goal', async () => [goalLine(await currentGoal(run.ctx.coordDir)), roleLine(process.env.WT_COORD_ROLE ?? 'worker')].filter(Boolean).join('\n')],
     ['task', () => describeTask(run, coordinate)],
     ['inbox', async () => (await takeInboxNews(run.ctx, 'session')) ?? 'Inbox: no unread messages.'],
     ['memory bank', () => takeMemoryNews(run.ctx)],

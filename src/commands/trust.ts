@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { ExitCode, WtError } from '../lib/errors.js';
+import { openRepo } from '../workspace/repo.js';
+import { applyTrust, describeTrustPlan, planTrust } from '../agents/claude/index.js';
+import { printJson, printLines } from './output.js';
+
+async function askYes(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('trust')
+    .description("record in Claude Code's own config that you trust the main checkout (every instance is a worktree of it) and, if ANTHROPIC_API_KEY is set, that Claude Code may use that key: what Claude Code would otherwise ask on every instance's first screen")
+    .option('--yes', 'do not ask: you have decided (for scripts)')
+    .option('--json', 'print what was recorded as JSON')
+    .addHelpText('after', '\nIt writes $CLAUDE_CONFIG_DIR/.claude.json or ~/.claude.json the way Claude Code does when you answer Yes, keeping every other key.\n\nExamples:\n  wt-coord trust\n  wt-coord trust --yes')
+    .action(async (options: { yes?: boolean; json?: boolean }) => {
+      const repo = await openRepo();
+      const plan = await planTrust(repo.mainWorktree);
+      const changes = describeTrustPlan(plan);
+      if (changes.length === 0) {
+        if (options.json) return printJson({ file: plan.file, recorded: [] });
+        return printLines(`nothing to record: Claude Code already trusts ${repo.mainWorktree}${process.env.ANTHROPIC_API_KEY ? ' and may use ANTHROPIC_API_KEY' : ''} (${plan.file})`);
+      }
+      if (!options.yes) {
+        if (!process.stdin.isTTY) throw new WtError(`wt-coord trust would change ${plan.file} and needs your yes`, 'run it in a terminal to be asked, or pass --yes if you have decided', ExitCode.usage);
+        process.stderr.write(`In ${plan.file}, wt-coord would record that Claude Code may:\n${changes.map((c) => `  - ${c}`).join('\n')}\n`);
+        if (!(await askYes('Record this? [y/N] '))) throw new WtError('nothing recorded: you said no', 'Claude Code will ask on each instance\'s first screen (wt-coord attach <k> to answer)');
+      }
+      await applyTrust(plan);
+      if (options.json) return printJson({ file: plan.file, recorded: changes });
+      printLines(`recorded in ${plan.file}:`, ...changes.map((c) => `  ${c}`));
+    });
+}
