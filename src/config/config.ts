@@ -34,6 +34,10 @@ export const configSchema = z
     memory_categories: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, starting with a letter')).min(1).default(['pattern', 'decision', 'solution', 'blocker']),
     /** After each update-memory, a background `merge-memory` folds the discovery into the memory bank. */
     memory_auto_merge: z.boolean().default(true),
+    /** A postgres:// URL: the coordination store in PostgreSQL, shared by every clone of the repository (WT_COORD_STORE wins). */
+    store: z.string().regex(/^postgres(ql)?:\/\//i, 'a postgres:// URL (leave it out for the file store)').nullable().default(null),
+    /** This checkout's machine name in a shared store (WT_COORD_MACHINE wins; default the host name). */
+    machine: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63)').nullable().default(null),
   })
   .strict();
 

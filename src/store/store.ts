@@ -9,6 +9,7 @@ import { writeFileAtomic, removeStaleTempFiles } from '../lib/atomic.js';
 import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from '../lib/json-file.js';
 import { withLock, type LockOptions } from '../lib/lock.js';
 import { appendEvents, type EventInput } from './events.js';
+import { remoteStoreFor, type FenceRule } from './remote.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
   /** File name inside the coordination folder. */
@@ -31,6 +32,28 @@ export function backupPathOf(dir: string, file: string): string {
 
 export type ViewWriter = (tx: Transaction) => Promise<void>;
 
+/** Where a transaction's documents and events live: this folder, or a database (remote.ts). */
+export interface DocSource {
+  /** How a document is named in errors. */
+  label(file: string): string;
+  readText(file: string): Promise<string | null>;
+  /** Every changed document, validated; views are written after them, events last. */
+  writeDocs(texts: (readonly [string, string])[]): Promise<void>;
+  writeEvents(events: EventInput[]): Promise<void>;
+}
+
+function folderSource(dir: string): DocSource {
+  return {
+    label: (file) => path.join(dir, file),
+    readText: (file) => readTextIfExists(path.join(dir, file)),
+    writeDocs: async (texts) => {
+      if (texts.length > 0) await fs.mkdir(path.join(dir, BACKUP_DIR), { recursive: true });
+      for (const [file, text] of texts) await writeFileAtomic(path.join(dir, file), text, { backupPath: backupPathOf(dir, file) });
+    },
+    writeEvents: (events) => appendEvents(dir, events),
+  };
+}
+
 export class Transaction {
   private readonly cache = new Map<string, unknown>();
   /** The spec of every document this transaction touched: a dirty one is validated by it before writing. */
@@ -42,15 +65,14 @@ export class Transaction {
   private readonly views = new Map<string, string>();
   private readonly afterCommitHooks: (() => Promise<void>)[] = [];
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly source: DocSource = folderSource(dir)) {}
 
   async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
     this.specs.set(doc.file, doc);
     if (!this.cache.has(doc.file)) {
-      const file = path.join(this.dir, doc.file);
-      const text = await readTextIfExists(file);
+      const text = await this.source.readText(doc.file);
       this.readTexts.set(doc.file, text);
-      this.cache.set(doc.file, text === null ? doc.empty() : parseJsonText(file, text, doc.schema));
+      this.cache.set(doc.file, text === null ? doc.empty() : parseJsonText(this.source.label(doc.file), text, doc.schema));
     }
     return this.cache.get(doc.file) as z.infer<S>;
   }
@@ -96,12 +118,9 @@ export class Transaction {
       return [file, toJsonText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
     });
     if (this.dirty.size > 0 && render) await render(this);
-    if (texts.length > 0) await fs.mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
-    for (const [file, text] of texts) {
-      await writeFileAtomic(path.join(this.dir, file), text, { backupPath: backupPathOf(this.dir, file) });
-    }
+    await this.source.writeDocs(texts);
     for (const [file, text] of this.views) await writeFileAtomic(file, text, { fsync: false }); // views are derived: rebuilt by doctor
-    await appendEvents(this.dir, this.events);
+    await this.source.writeEvents(this.events);
     for (const hook of this.afterCommitHooks) await hook();
   }
 }
@@ -112,9 +131,13 @@ export interface TransactOptions extends LockOptions {
    * anything is written (the store knows no view: the coordination layer passes its renderer).
    */
   render?: ViewWriter;
+  /** Fencing rules by document file: a database store checks the tokens they name (remote.ts). */
+  fences?: Record<string, FenceRule>;
 }
 
 export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: TransactOptions): Promise<T> {
+  const remote = remoteStoreFor(dir);
+  if (remote) return (await remote).transact(dir, fn, options);
   return withLock(path.join(dir, LOCK_FILE), async () => {
     // Under the lock, any temp file here (or a backup being linked into .backup/) belongs to a writer that died mid-write.
     await removeStaleTempFiles(dir, 0);
@@ -128,5 +151,7 @@ export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<
 
 /** A consistent read without the lock: every document is replaced atomically, so any read is whole. */
 export async function readDoc<S extends z.ZodType>(dir: string, doc: DocSpec<S>): Promise<z.infer<S>> {
+  const remote = remoteStoreFor(dir);
+  if (remote) return (await remote).readDoc(dir, doc) as Promise<z.infer<S>>;
   return readJsonFile(path.join(dir, doc.file), doc.schema, doc.empty);
 }

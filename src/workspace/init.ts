@@ -6,6 +6,7 @@ import { CONFIG_FILE } from '../config/config.js';
 import { TEMPLATES_DIR } from '../lib/package-paths.js';
 import type { RepoContext } from './repo.js';
 import { ensureExcluded } from './exclude.js';
+import { ensureStoreJoined } from './store-join.js';
 
 export const MEMORY_BANK_FILES = ['projectbrief.md', 'requirements.md', 'systemPatterns.md'] as const;
 
@@ -48,5 +49,6 @@ export async function initWorkspace(repo: RepoContext, { writeConfig = true } = 
  * it is the user's to create (`wt-coord init`), and an unasked-for file would show in `git status`.
  */
 export async function ensureInitialized(repo: RepoContext): Promise<void> {
+  await ensureStoreJoined(repo); // first: an unreachable server leaves nothing half-made
   await initWorkspace(repo, { writeConfig: false });
 }

@@ -8,6 +8,7 @@ import { WtError } from '../lib/errors.js';
 import { branchExists, git, gitMaybe, resolveCommit } from '../lib/git.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
 import { readDoc, transact } from '../coord/transact.js';
+import { storeSelection } from '../coord/store-choice.js';
 import { withLock } from '../lib/lock.js';
 import { INSTANCE_KIT_DIR } from '../coord/views/index.js';
 import { planDependencies, materializeDependencies, type DependencyPlan, type InstallStrategy, type MaterializeMethod } from './deps.js';
@@ -250,10 +251,14 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
       progress_message: null,
       assigned_tasks: [],
       last_seen: null,
+      machine: storeSelection(repo.coordDir)?.machine ?? null,
     }));
     // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
     await transact(repo.coordDir, async (tx) => {
       const doc = await tx.get(instancesDoc);
+      // The spawn lock is per machine: in a shared store another machine may have taken a number since.
+      const taken = doc.instances.find((i) => ids.includes(i.id));
+      if (taken) throw new WtError(`${taken.name} was just registered by ${taken.machine ?? 'another spawn'}`, 'run spawn again: it numbers after the highest instance');
       tx.set(instancesDoc, { ...doc, instances: [...doc.instances, ...instances] });
     });
     // All instances in parallel: copies and installs overlap; only `git worktree add` takes turns.

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { holderMayBeAlive } from '../lib/lock.js';
 import { countCommits, dirtyFiles } from '../lib/git.js';
-import { instancesDoc, type Instance } from '../coord/instances/index.js';
+import { instancesDoc, qualifiedName, type Instance } from '../coord/instances/index.js';
+import { storeSelection } from '../coord/store-choice.js';
 import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
 import { claimsSection } from './claim-status.js';
@@ -26,6 +27,10 @@ export interface InstanceStatus {
   assigned_tasks: string[];
   last_seen: string | null;
   agent: string | null;
+  /** Its machine, in a store shared by several machines (null: the file store). */
+  machine: string | null;
+  /** On another machine: its folder and branch are not looked at from here. */
+  elsewhere: boolean;
 }
 
 export interface StatusSection {
@@ -44,7 +49,12 @@ export interface StatusReport {
   sections: Record<string, unknown>;
 }
 
-async function collectInstance(instance: Instance, spawnRunning: boolean): Promise<InstanceStatus> {
+async function collectInstance(instance: Instance, spawnRunning: boolean, here: string | null): Promise<InstanceStatus> {
+  const elsewhere = Boolean(here && instance.machine && instance.machine !== here);
+  if (elsewhere) {
+    const { progress, progress_message, assigned_tasks, last_seen, agent, machine } = instance;
+    return { id: instance.id, name: instance.name, worktree: instance.worktree, branch: instance.branch, status: instance.status, folder_exists: true, spawn_interrupted: false, commits_ahead: 0, dirty_files: 0, progress, progress_message, assigned_tasks, last_seen, agent, machine, elsewhere };
+  }
   const exists = await fs.stat(instance.worktree).then((s) => s.isDirectory(), () => false);
   return {
     id: instance.id,
@@ -61,6 +71,8 @@ async function collectInstance(instance: Instance, spawnRunning: boolean): Promi
     assigned_tasks: instance.assigned_tasks,
     last_seen: instance.last_seen,
     agent: instance.agent,
+    machine: instance.machine,
+    elsewhere,
   };
 }
 
@@ -79,7 +91,8 @@ async function isSpawnRunning(coordDir: string): Promise<boolean> {
 export async function collectStatus(repo: RepoContext): Promise<StatusReport> {
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
   const spawnRunning = await isSpawnRunning(repo.coordDir);
-  const collected = await Promise.all(instances.map((i) => collectInstance(i, spawnRunning)));
+  const here = storeSelection(repo.coordDir)?.machine ?? null;
+  const collected = await Promise.all(instances.map((i) => collectInstance(i, spawnRunning, here)));
   const extra: Record<string, unknown> = {};
   for (const section of sections) extra[section.name] = await section.collect(repo, collected);
   return { repository: repo.mainWorktree, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir, instances: collected, sections: extra };
@@ -89,9 +102,9 @@ export function printStatus(report: StatusReport): string {
   const lines = [`repository: ${report.repository}`, `coordination: ${report.coordination_dir}`];
   if (report.instances.length === 0) lines.push('no instances (wt-coord spawn <n> makes some)');
   const rows = report.instances.map((i) => {
-    const state = !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.spawn_interrupted ? 'SPAWN INTERRUPTED (`wt-coord teardown ' + i.id + ' --force` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
+    const state = i.elsewhere ? `on machine ${i.machine}` : !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.spawn_interrupted ? 'SPAWN INTERRUPTED (`wt-coord teardown ' + i.id + ' --force` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
     const progress = `${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
-    return [i.name, i.branch, state, i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
+    return [qualifiedName(i), i.branch, state, i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
   });
   // Aligned columns: the eye runs down one column to compare instances.
   const widths = rows.reduce((w, row) => row.map((cell, k) => Math.max(w[k] ?? 0, cell.length)), [] as number[]);

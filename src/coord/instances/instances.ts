@@ -23,6 +23,8 @@ export const instanceSchema = z.object({
   assigned_tasks: z.array(z.string()).default([]),
   /** Heartbeat: every coordinate.sh call renews it; leases count from here. */
   last_seen: z.string().nullable().default(null),
+  /** The machine it runs on, in a store shared by several machines (null: the file store). */
+  machine: z.string().nullable().default(null),
 });
 export type Instance = z.infer<typeof instanceSchema>;
 
@@ -34,6 +36,11 @@ export const instancesDoc = defineDoc(
 
 export function instanceName(id: number): string {
   return `instance-${id}`;
+}
+
+/** `a/instance-1` where instances of several machines share a store; else the plain name. */
+export function qualifiedName(instance: Pick<Instance, 'name' | 'machine'>): string {
+  return instance.machine ? `${instance.machine}/${instance.name}` : instance.name;
 }
 
 /** Accepts `2`, `instance-2`, or `#2`. */

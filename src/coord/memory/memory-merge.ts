@@ -139,13 +139,12 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
     const queue = await readQueue(target.coordDir);
     const dirs = queuePaths(target.coordDir);
     if (!options.dryRun) {
-      await moveRecords(queue.corrupt.map((c) => c.file), dirs.corrupt);
+      await moveRecords(queue.corrupt.map((c) => c.file), dirs.corrupt, target.coordDir);
       await removeStaleQueueTemps(target.coordDir);
     }
     const current = await readDoc(target.coordDir, memoryStateDoc);
-    const plan = planMerge(current, queue.records);
-    const rendered = await renderBank(target.memoryBankDir, plan.state, categories);
-    const toWrite = await changedFiles(rendered);
+    let plan = planMerge(current, queue.records);
+    let toWrite = await changedFiles(await renderBank(target.memoryBankDir, plan.state, categories));
     const report: MergeReport = {
       merged: plan.added.length,
       duplicates: plan.duplicates.length,
@@ -160,10 +159,18 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
     };
     if (options.dryRun) return report;
     if (plan.changed) {
-      await transact(target.coordDir, async (tx) => {
-        tx.set(memoryStateDoc, plan.state);
-        tx.event({ type: 'memory.merged', data: { generation: plan.state.generation, added: plan.added.length, duplicates: plan.duplicates.length } });
+      const planned = plan;
+      plan = await transact(target.coordDir, async (tx) => {
+        // The merge lock is per machine: with a database store another machine may have merged since
+        // we read. Fold into the state as it is now (the ledger of ids keeps every record once).
+        const now = await tx.get(memoryStateDoc);
+        const final = now.generation === current.generation ? planned : planMerge(now, queue.records);
+        if (!final.changed) return final;
+        tx.set(memoryStateDoc, final.state);
+        tx.event({ type: 'memory.merged', data: { generation: final.state.generation, added: final.added.length, duplicates: final.duplicates.length } });
+        return final;
       });
+      if (plan !== planned) toWrite = await changedFiles(await renderBank(target.memoryBankDir, plan.state, categories));
     }
     if (toWrite.length > 0) {
       const write = async () => {
@@ -172,7 +179,7 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
       };
       await (target.withWritableBank ? target.withWritableBank(write) : write());
     }
-    await moveRecords(queue.records.map((r) => r.file), dirs.merged);
+    await moveRecords(queue.records.map((r) => r.file), dirs.merged, target.coordDir);
     return report;
   }, { staleMs: 10 * 60_000, timeoutMs: 10 * 60_000 });
 }

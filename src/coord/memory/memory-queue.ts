@@ -8,8 +8,11 @@ import { z } from 'zod';
 import { UsageError, describeZodError } from '../../lib/errors.js';
 import { fsyncDir } from '../../lib/atomic.js';
 import { uniqueSuffix } from '../../lib/unique.js';
+import { remoteStoreFor, type RemoteStore } from '../../store/remote.js';
 
 export const QUEUE_DIR = 'memory-queue';
+/** The queue's name in a database store, where a record's `file` is `QUEUE_LOG:<id>`. */
+const QUEUE_LOG = 'discoveries';
 export const DEFAULT_CATEGORIES = ['pattern', 'decision', 'solution', 'blocker'] as const;
 /** A discovery is a paragraph, not a file: 64 KiB of UTF-8 after cleaning is the hard limit. */
 export const MAX_DISCOVERY_BYTES = 64 * 1024;
@@ -113,6 +116,13 @@ export interface QueueOptions {
 /** Validates and queues one discovery; answers with its id. No lock: write, fsync, rename. */
 export async function queueDiscovery(coordDir: string, input: DiscoveryInput, options: QueueOptions = {}): Promise<{ id: string; removed: number; category: string }> {
   const valid = validateDiscovery(input, options.categories);
+  const remote = remoteStoreFor(coordDir);
+  if (remote) {
+    const id = newDiscoveryId();
+    const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
+    await (await remote).enqueue(QUEUE_LOG, id, record);
+    return { id, removed: valid.removed, category: valid.category };
+  }
   const dirs = queuePaths(coordDir);
   await fs.mkdir(dirs.tmp, { recursive: true });
   await fs.mkdir(dirs.new, { recursive: true });
@@ -161,6 +171,8 @@ export function parseDiscoveryRecord(name: string, text: string): { record: Disc
 
 /** Reads every queued record in arrival order; records that do not parse are reported, not thrown. */
 export async function readQueue(coordDir: string): Promise<QueueRead> {
+  const remote = remoteStoreFor(coordDir);
+  if (remote) return readRemoteQueue(await remote);
   const dirs = queuePaths(coordDir);
   const names = (await fs.readdir(dirs.new).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
   const result: QueueRead = { records: [], corrupt: [] };
@@ -185,9 +197,28 @@ export async function readQueue(coordDir: string): Promise<QueueRead> {
   return result;
 }
 
-/** Moves a record out of `new/` (to `merged/` or `corrupt/`); already gone is fine. */
-export async function moveRecords(files: string[], toDir: string): Promise<void> {
+async function readRemoteQueue(remote: RemoteStore): Promise<QueueRead> {
+  const { rows } = await remote.read(QUEUE_LOG, { state: 'new' });
+  const result: QueueRead = { records: [], corrupt: [] };
+  for (const row of rows) {
+    const file = `${QUEUE_LOG}:${row.key}`;
+    const parsed = discoveryRecordSchema.safeParse(row.body);
+    if (parsed.success) result.records.push({ ...parsed.data, file });
+    else result.corrupt.push({ file, problem: describeZodError(parsed.error) });
+  }
+  return result;
+}
+
+/** Moves a record out of `new/` (to `merged/` or `corrupt/`); already gone is fine. In a database
+ *  store the records change state instead (`toDir` names the state by its last part). */
+export async function moveRecords(files: string[], toDir: string, coordDir?: string): Promise<void> {
   if (files.length === 0) return;
+  const remote = coordDir === undefined ? null : remoteStoreFor(coordDir);
+  if (remote) {
+    const keys = files.map((f) => f.slice(QUEUE_LOG.length + 1));
+    await (await remote).setState(QUEUE_LOG, keys, path.basename(toDir));
+    return;
+  }
   await fs.mkdir(toDir, { recursive: true });
   for (const file of files) {
     try {
@@ -201,6 +232,11 @@ export async function moveRecords(files: string[], toDir: string): Promise<void>
 
 /** Counts queued records without reading them (for `memory show` and status). */
 export async function countQueue(coordDir: string): Promise<{ pending: number; corrupt: number }> {
+  const remote = remoteStoreFor(coordDir);
+  if (remote) {
+    const store = await remote;
+    return { pending: await store.count(QUEUE_LOG, 'new'), corrupt: await store.count(QUEUE_LOG, 'corrupt') };
+  }
   const dirs = queuePaths(coordDir);
   const count = async (dir: string) => (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length;
   return { pending: await count(dirs.new), corrupt: await count(dirs.corrupt) };

@@ -14,16 +14,19 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError, WtError } from '../../lib/errors.js';
+import { UsageError, WtError, describeZodError } from '../../lib/errors.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { parseJsonLines } from '../../lib/json-file.js';
 import { defineDoc, readDoc, type Transaction } from '../../store/store.js';
+import { remoteOf, remoteStoreFor, type RemoteStore } from '../../store/remote.js';
 import { transact } from '../transact.js';
 import { touchInstance } from '../instances/heartbeat.js';
 import { instancesDoc, type Instance } from '../instances/instances.js';
 import { BROADCAST, LEADER, channelNameOf, channelReaches, channelsDoc, isDefaultChannel, DEFAULT_CHANNELS, type Channel } from './channels.js';
 
 export const MESSAGES_FILE = 'messages.jsonl';
+/** The log's name in a database store. */
+const MESSAGES_LOG = 'messages';
 /** The largest body a message may carry; details belong in a file in the repository. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_PATHS = 100;
@@ -157,6 +160,8 @@ export interface LogRead {
  * torn append of a killed sender): it is never a message, and is reported only when `locked`.
  */
 export async function readMessageLog(coordDir: string, { locked = false } = {}): Promise<LogRead> {
+  const remote = remoteStoreFor(coordDir);
+  if (remote) return readRemoteLog(await remote);
   let text: string;
   try {
     text = await fs.readFile(messagesFile(coordDir), 'utf8');
@@ -172,6 +177,19 @@ export async function readMessageLog(coordDir: string, { locked = false } = {}):
   for (const record of records) {
     lastSeq = Math.max(lastSeq, record.seq);
     if (!('kind' in record)) messages.push(record);
+  }
+  return { messages, skipped, lastSeq };
+}
+
+/** The log in a database store: one row per message, numbered by the database. */
+async function readRemoteLog(remote: RemoteStore): Promise<LogRead> {
+  const { rows, lastSeq } = await remote.read(MESSAGES_LOG);
+  const messages: Message[] = [];
+  const skipped: LogRead['skipped'] = [];
+  for (const row of rows) {
+    const parsed = messageSchema.safeParse(row.body);
+    if (parsed.success) messages.push(parsed.data);
+    else skipped.push({ line: row.seq, problem: describeZodError(parsed.error) });
   }
   return { messages, skipped, lastSeq };
 }
@@ -245,6 +263,26 @@ export async function postMessage(tx: Transaction, input: SendInput): Promise<Me
   const [{ instances }, { channels }] = await Promise.all([tx.get(instancesDoc), tx.get(channelsDoc)]);
   const from = validateParticipant(input.from, instances);
   const to = resolveRecipient(input.to, instances, channels);
+  const build = (seq: number): Message => ({
+    seq,
+    id: messageId(seq),
+    from,
+    to,
+    type,
+    priority,
+    time: new Date().toISOString(),
+    body,
+    paths,
+    correlation_id: input.correlation_id ?? null,
+    requires_response: input.requires_response ?? false,
+  });
+  const announce = (message: Message) => tx.event({ type: 'message', instance: from, data: { id: message.id, to, type, priority, correlation_id: message.correlation_id, body: preview(body) } });
+  const remote = remoteOf(tx);
+  if (remote) {
+    const message = (await remote.append(tx, MESSAGES_LOG, build)) as Message;
+    announce(message);
+    return message;
+  }
   const handle = await fs.open(messagesFile(tx.dir), 'a+');
   try {
     let seq = nextSeqByTx.get(tx);
@@ -254,22 +292,10 @@ export async function postMessage(tx: Transaction, input: SendInput): Promise<Me
       seq = prepared.lastSeq + 1;
     }
     nextSeqByTx.set(tx, seq + 1);
-    const message: Message = {
-      seq,
-      id: messageId(seq),
-      from,
-      to,
-      type,
-      priority,
-      time: new Date().toISOString(),
-      body,
-      paths,
-      correlation_id: input.correlation_id ?? null,
-      requires_response: input.requires_response ?? false,
-    };
+    const message = build(seq);
     // One write of a whole line: a reader sees it complete or not at all (a partial line is ignored).
     await handle.write(`${JSON.stringify(message)}\n`);
-    tx.event({ type: 'message', instance: from, data: { id: message.id, to, type, priority, correlation_id: message.correlation_id, body: preview(body) } });
+    announce(message);
     return message;
   } finally {
     await handle.close();
@@ -386,10 +412,16 @@ async function compactLocked(tx: Transaction, log: LogRead, retentionMs: number,
   const kept = log.messages.filter((m) => Date.parse(m.time) >= cutoff);
   const removed = log.messages.length - kept.length;
   if (removed === 0 && log.skipped.length === 0) return log;
-  const marker = { kind: 'compacted' as const, seq: log.lastSeq, time: new Date(now).toISOString(), removed };
-  // The marker carries the highest seq ever given, so numbering continues even if nothing is kept.
-  const text = [marker, ...kept].map((r) => JSON.stringify(r)).join('\n') + '\n';
-  await writeFileAtomic(messagesFile(tx.dir), text);
+  const remote = remoteOf(tx);
+  if (remote) {
+    // The database keeps the numbering (wtc_log_seq); unreadable rows go too.
+    await remote.remove(tx, MESSAGES_LOG, [...log.messages.filter((m) => !kept.includes(m)).map((m) => m.seq), ...log.skipped.map((s) => s.line)]);
+  } else {
+    const marker = { kind: 'compacted' as const, seq: log.lastSeq, time: new Date(now).toISOString(), removed };
+    // The marker carries the highest seq ever given, so numbering continues even if nothing is kept.
+    const text = [marker, ...kept].map((r) => JSON.stringify(r)).join('\n') + '\n';
+    await writeFileAtomic(messagesFile(tx.dir), text);
+  }
   tx.event({ type: 'messages.compacted', data: { removed, kept: kept.length, unreadable_dropped: log.skipped.length, retention_hours: retentionMs / 3_600_000 } });
   return { messages: kept, skipped: [], lastSeq: log.lastSeq };
 }

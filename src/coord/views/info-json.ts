@@ -28,6 +28,7 @@ export function infoJsonOf(instance: Instance) {
     progress_message: instance.progress_message,
     status: instance.status,
     last_seen: instance.last_seen,
+    ...(instance.machine ? { machine: instance.machine } : {}),
   };
 }
 

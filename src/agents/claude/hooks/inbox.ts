@@ -6,11 +6,13 @@ import path from 'node:path';
 import { formatInbox, formatSkipped } from '../../../coord/messages/index.js';
 import { messagesFile, readInboxReport } from '../../../coord/messages/index.js';
 import type { InstanceContext } from '../../../instance/context.js';
+import { storeSelection } from '../../../coord/store-choice.js';
 import { takeStamp, writeStamp } from './hook-stamp.js';
 
-/** What a hook's cheap check watches for this instance: the message log. */
+/** What a hook's cheap check watches for this instance: the message log. A database store has no
+ *  local file that changes with a message: nothing to watch, so every hook asks the database. */
 export function watchedPaths(ctx: InstanceContext): string[] {
-  return [messagesFile(ctx.coordDir)];
+  return storeSelection(ctx.coordDir) ? [] : [messagesFile(ctx.coordDir)];
 }
 
 const MAX_SHOWN = 20;
