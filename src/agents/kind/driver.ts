@@ -3,7 +3,7 @@
 // Code, Codex, a script) is an AgentDriver:
 //
 //   1. Write src/agents/<kind>/driver.ts exporting an AgentDriver (see src/agents/claude/driver.ts).
-//   2. Add it to DRIVERS in src/agents/kind/index.ts (explicit: nothing registers itself on import).
+//   2. Add it to DRIVERS in src/agents/drivers/index.ts (explicit: nothing registers itself on import).
 //   3. State: from the agent's own hooks call recordState()/recordSession() of
 //      src/agents/state/state-file.ts (node built-ins only, safe on the hot path); give `readPane`
 //      for what hooks cannot see (a first-run dialog before any hook runs, a permission prompt).
