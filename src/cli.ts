@@ -2,6 +2,7 @@
 // The leader's CLI. Registers the commands and is the only place that decides the exit code.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeOf, formatError } from './lib/errors.js';
+import { terminalText } from './lib/terminal-text.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerSpawn } from './commands/spawn.js';
 import { register as registerStatus } from './commands/status.js';
@@ -65,7 +66,7 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else {
-    process.stderr.write(`${formatError(error)}\n`);
+    process.stderr.write(`${terminalText(formatError(error))}\n`);
     process.exitCode = exitCodeOf(error);
   }
 }

@@ -1,6 +1,7 @@
 // `wt-coord watch`: a live view of the coordination folder. It redraws on file-system events
 // (fs.watch on the folder: a send shows up in milliseconds, no polling), quits cleanly on q or
 // Ctrl-C, and prints plain lines of what changed when stdout is not a terminal.
+import { jsonText, terminalText } from '../lib/terminal-text.js';
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -62,7 +63,7 @@ function screenOutput(title: string): Output {
     if (!last) return;
     const lines = renderWatchScreen(last, title, process.stdout.rows || 24, process.stdout.columns || 80);
     // Home, each line cleared to its end, then clear what is below: no flicker from a full clear.
-    process.stdout.write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join('\r\n')}\x1b[J`);
+    process.stdout.write(`\x1b[H${lines.map((l) => `${terminalText(l)}\x1b[K`).join('\r\n')}\x1b[J`);
   };
   const onResize = () => draw();
   return {
@@ -86,8 +87,8 @@ function lineOutput(json: boolean): Output {
   return {
     start: () => undefined,
     show: (snap) => {
-      if (json) process.stdout.write(`${JSON.stringify(snap)}\n`);
-      else for (const line of describeChanges(last, snap)) process.stdout.write(`${line}\n`);
+      if (json) process.stdout.write(`${jsonText(snap, 0)}\n`);
+      else for (const line of describeChanges(last, snap)) process.stdout.write(`${terminalText(line)}\n`);
       last = snap;
     },
     stop: () => undefined,

@@ -6,17 +6,9 @@ export function clockTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toTimeString().slice(0, 8);
 }
 
-// Bodies, reasons and progress notes come from agents. Printed raw, an escape sequence in one
-// could clear the leader's screen, retitle the window or fake other lines; so what goes to a
-// terminal keeps printable text only. (The log and --json keep the text exactly as sent.)
-const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+import { terminalText } from '../../lib/terminal-text.js';
 
-/** Text safe to print: escape sequences and control characters removed; `oneLine` folds newlines into " ⏎ ". */
-export function terminalText(text: string, { oneLine = false } = {}): string {
-  const clean = text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/\t/g, ' ').replace(ANSI, '').replace(CONTROL, '');
-  return oneLine ? clean.trim().replace(/\s*\n\s*/g, ' ⏎ ') : clean;
-}
+export { terminalText };
 
 function recipientLabel(to: string, reader?: string): string {
   return reader !== undefined && to === reader ? 'you' : to;

@@ -6,6 +6,7 @@ import { readInboxReport } from '../../coord/messages/index.js';
 import { messageRetentionMsOf } from '../../coord/settings.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
+import { terminalText } from '../../lib/terminal-text.js';
 
 export const run: VerbHandler = async (ctx, args) => {
   const parsed = parseVerbArgs('inbox', args, ['--all', '--json', '--peek']);
@@ -17,7 +18,7 @@ export const run: VerbHandler = async (ctx, args) => {
     heartbeatId: peek ? undefined : ctx.id,
   });
   const warning = formatSkipped(report.skipped);
-  if (warning) process.stderr.write(`${warning}\n`);
+  if (warning) process.stderr.write(`${terminalText(warning)}\n`);
   if (parsed.flags.has('--json')) return { output: JSON.stringify(report.messages, null, 2) };
   return { output: formatInbox(report.messages, ctx.name, { replyCommand: 'coordinate.sh answer' }) };
 };

@@ -3,6 +3,7 @@
 // unknown event or a wt-coord failure never blocks the agent; the problem goes to stderr, exit 0.
 import { formatError } from '../../../lib/errors.js';
 import { loadInstanceContext, type InstanceContext } from '../../../instance/context.js';
+import { jsonText } from '../../../lib/terminal-text.js';
 import { parseHookInput, readHookInput, type HookInput, type HookOutput } from './hook-io.js';
 import { recordHookState } from './hook-state.js';
 import type { StopDecision } from './stop.js';
@@ -50,7 +51,7 @@ export async function runHook(kitDir: string | undefined, eventArg: string | und
     recordHookState(kitDir, event, input);
     const ctx = await loadInstanceContext(kitDir);
     const output = await (await load())({ event, input, ctx });
-    if (output) process.stdout.write(`${JSON.stringify(output)}\n`);
+    if (output) process.stdout.write(`${jsonText(output, 0)}\n`);
   } catch (error) {
     warn(formatError(error).replace(/^error: /, ''));
   } finally {
