@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { mergeMemory, watchMemoryQueue, type MergeReport } from '../coord/memory/index.js';
+import { watchMemoryQueue, type MergeReport } from '../coord/memory/index.js';
 import { countQueue } from '../coord/memory/index.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { restoreMemoryBankMode, withMemoryBankWritable } from '../workspace/memory-bank-guard.js';
+import { mergeMemoryBank } from '../workspace/memory-merge-run.js';
 import { openRepo, type RepoContext } from '../workspace/repo.js';
 import { note, printJson, printLines } from './output.js';
 
@@ -25,13 +25,7 @@ function printReport(report: MergeReport): string[] {
   return lines;
 }
 
-async function mergeOnce(repo: RepoContext, options: Options): Promise<MergeReport> {
-  if (!options.dryRun) await restoreMemoryBankMode(repo);
-  return mergeMemory(
-    { coordDir: repo.coordDir, memoryBankDir: repo.memoryBankDir, categories: repo.config.memory_categories, withWritableBank: (fn) => withMemoryBankWritable(repo, fn) },
-    { dryRun: options.dryRun },
-  );
-}
+const mergeOnce = (repo: RepoContext, options: Options): Promise<MergeReport> => mergeMemoryBank(repo, { dryRun: options.dryRun });
 
 export function register(program: Command): void {
   program

@@ -3,6 +3,7 @@ import { openRepo } from '../workspace/repo.js';
 import { startAgents } from '../agents/launcher.js';
 import { ensureWaker } from '../agents/wake/index.js';
 import { cliEntryPath } from '../agents/install.js';
+import { mergeQueuedMemory } from '../workspace/memory-merge-run.js';
 import { note, printJson, printLines } from './output.js';
 import { parseInstanceList } from './parse.js';
 
@@ -18,6 +19,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  wt-coord start\n  wt-coord start 2 --agent "claude --model sonnet"\n  wt-coord start --agent ./my-agent.sh')
     .action(async (refs: string[], options: { agent?: string; tmux: boolean; json?: boolean; resume?: boolean }) => {
       const repo = await openRepo();
+      // Discoveries sandboxed agents queued since the last merge (they cannot merge them themselves).
+      await mergeQueuedMemory(repo);
       const { started, usedTmux } = await startAgents(repo, parseInstanceList(refs), { agent: options.agent, noTmux: !options.tmux, restart: options.resume });
       if (usedTmux) await ensureWaker(repo, cliEntryPath());
       if (options.json) return printJson({ tmux: usedTmux, started });

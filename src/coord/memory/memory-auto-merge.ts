@@ -5,6 +5,9 @@
 //             created -> start a merger;  exists -> a merger has not read the queue yet, it will.
 //   merger:   take the merge lock  ->  remove memory-merge.pending  ->  read the queue.
 // A merger that died before removing the marker leaves it behind: older than a minute, it is stale.
+// Inside an agent's sandbox (Codex: the memory bank is on a read-only mount) a merger could not
+// write the bank: nothing is started and no marker made; the leader merges (run's supervisor,
+// start, merge-memory), which is why 'leader' is its own answer.
 import { spawn } from 'node:child_process';
 import { openSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -30,11 +33,28 @@ async function claimPending(file: string): Promise<boolean> {
 }
 
 /**
+ * Whether a merger started from here could make the bank writable: it chmods the bank (0555 by
+ * design, so access(W_OK) says nothing). A chmod to the mode it has changes nothing and fails where
+ * the merger's would: EROFS on the read-only mount of a sandbox, EPERM for a user who does not own it.
+ */
+async function cannotUnlockBank(dir: string): Promise<boolean> {
+  try {
+    const { mode } = await fs.stat(dir);
+    await fs.chmod(dir, mode & 0o7777);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EROFS' || code === 'EPERM' || code === 'EACCES';
+  }
+}
+
+/**
  * Starts a detached merger (`node <cli.js> merge-memory --auto` in the main checkout) unless one is
  * pending. Returns 'started', 'pending' (one will pick the discovery up) or 'unavailable'.
  */
-export async function triggerAutoMerge(coordDir: string, mainRepo: string, cliPath: string): Promise<'started' | 'pending' | 'unavailable'> {
+export async function triggerAutoMerge(coordDir: string, mainRepo: string, cliPath: string, memoryBankDir?: string): Promise<'started' | 'pending' | 'unavailable' | 'leader'> {
   if (!(await fs.stat(cliPath).then(() => true, () => false))) return 'unavailable';
+  if (memoryBankDir && (await cannotUnlockBank(memoryBankDir))) return 'leader';
   const pending = path.join(coordDir, MERGE_PENDING);
   if (!(await claimPending(pending))) return 'pending';
   await fs.mkdir(path.join(coordDir, 'logs'), { recursive: true });

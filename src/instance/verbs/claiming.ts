@@ -48,7 +48,8 @@ export const claims: VerbHandler = async (ctx, args) => {
 
 /** Paths a commit would change: added, changed, deleted, both sides of a rename. */
 function stagedPaths(worktree: string): string[] {
-  const out = execFileSync('git', ['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: worktree, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // stdin ignored, not piped: inside Codex's sandbox the shutdown(2) Node does on a piped stdin is refused (spawnSync git EPERM).
+  const out = execFileSync('git', ['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: worktree, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\0').filter(Boolean);
 }
 

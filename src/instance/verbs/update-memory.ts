@@ -33,9 +33,14 @@ export const run: VerbHandler = async (ctx, args) => {
     },
     { categories: settings.categories },
   );
-  const merge = settings.autoMerge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js')) : 'off';
+  const merge = settings.autoMerge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js'), ctx.memoryBankDir) : 'off';
   if (parsed.flags.has('--json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, control_characters_removed: queued.removed, auto_merge: merge }) };
   const cleaned = queued.removed ? ` (${queued.removed} control characters removed)` : '';
-  const when = merge === 'started' || merge === 'pending' ? 'merging into memory-bank-shared/systemPatterns.md now' : 'in memory-bank-shared/systemPatterns.md after the leader runs wt-coord merge-memory';
+  const when =
+    merge === 'started' || merge === 'pending'
+      ? 'merging into memory-bank-shared/systemPatterns.md now'
+      : merge === 'leader'
+        ? 'the memory bank is read-only in this sandbox: the leader merges it into memory-bank-shared/systemPatterns.md (wt-coord run/start, or merge-memory)'
+        : 'in memory-bank-shared/systemPatterns.md after the leader runs wt-coord merge-memory';
   return { output: `${queued.id} queued (${queued.category})${cleaned}; ${when}` };
 };
