@@ -19,6 +19,10 @@ import { resolveAgentCommand } from '../agents/agent-command.js';
 import { DEFAULT_AGENT, listAgentStatuses, startAgents, stopAgents, type AgentStatus } from '../agents/launcher.js';
 import { tmuxAvailable } from '../agents/tmux.js';
 import { collectReport, renderReport, type RunReport } from './report.js';
+import { mergeQueuedMemory } from '../workspace/memory-merge-run.js';
+import { driverFor } from '../agents/drivers/index.js';
+import { assertPreflight } from '../agents/launch/index.js';
+import { wakeIdleAgents } from '../agents/wake/index.js';
 import { planningTaskInput, readAndCheckTaskFile, tasksFromPlanResult } from './task-plan.js';
 
 
@@ -59,6 +63,8 @@ export async function validateRun(repo: RepoContext, options: RunOptions): Promi
     throw new WtError(`-w ${options.workers} would make ${instances.length + options.workers} instances, over max_instances (${repo.config.max_instances})`, 'use fewer workers, tear some instances down, or raise max_instances in wt-coord.yaml');
   }
   const command = resolveAgentCommand(options.agent ?? DEFAULT_AGENT, options.cwd);
+  // What would stop the agent at its first screen, refused before anything is spawned.
+  await assertPreflight([{ driver: driverFor(command.argv[0]!), argv: command.argv.slice(1) }], repo.mainWorktree);
   // Recorded on each instance with the program's absolute path, so `wt-coord start` later finds it from anywhere.
   const agentSpec = [command.argv[0]!, ...command.argv.slice(1)].map((w) => (/^[A-Za-z0-9_./=:@%+-]+$/.test(w) ? w : shellQuote(w))).join(' ');
   const existing = (await readDoc(repo.coordDir, tasksDoc)).tasks;
@@ -107,8 +113,12 @@ async function supervise(repo: RepoContext, ids: number[], options: RunOptions, 
     return true;
   };
   for (;;) {
+    // Discoveries queued where no merger could write the bank (a sandboxed agent): the leader merges them.
+    await mergeQueuedMemory(repo).catch((error: Error) => note(`merging the memory queue failed: ${error.message}`));
     const tasks = await listTasks(repo.coordDir);
     const statuses = await listAgentStatuses(repo, ids);
+    // An agent whose turn ended with nothing ready waits at its prompt: give it the work that is ready now.
+    for (const nudge of await wakeIdleAgents(repo).catch(() => [])) note(`${nudge.name} was idle with work waiting: nudged`);
     const line = progressLine(Date.now() - started, tasks, statuses);
     if (line.slice(8) !== lastLine.slice(8)) options.onLine(line);
     lastLine = line;
@@ -234,6 +244,8 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
       await sleep(300);
     }
     if (running.length) await stopAgents(repo, running).catch(() => undefined);
+    // What the agents queued last is merged now: nothing is left pending after a run.
+    await mergeQueuedMemory(repo).catch((error: Error) => options.onLine(`merging the memory queue failed: ${error.message}`));
   }
   const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions });
   const text = renderReport(report);

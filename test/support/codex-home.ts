@@ -89,21 +89,21 @@ export function makeCodexHome(options: CodexHomeOptions): CodexHome {
   };
 }
 
-/** Processes whose command line or environment names this CODEX_HOME (a leftover Codex). */
-export async function processesOf(codexHome: string): Promise<string[]> {
+/** Processes whose command line or environment names `marker` (a CODEX_HOME, a test's folder): leftovers. */
+export async function processesOf(marker: string): Promise<string[]> {
   const { stdout } = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
   const found: string[] = [];
   for (const line of stdout.split('\n')) {
     const pid = Number(line.trim().split(/\s+/)[0]);
     if (!pid || pid === process.pid) continue;
-    if (line.includes(codexHome)) {
+    if (line.includes(marker)) {
       found.push(line.trim());
       continue;
     }
     try {
       const { readFileSync } = await import('node:fs');
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (environ.split('\0').includes(`CODEX_HOME=${codexHome}`)) found.push(line.trim());
+      if (environ.split('\0').some((entry) => entry.includes(marker))) found.push(line.trim());
     } catch {
       // gone, or not ours to read
     }

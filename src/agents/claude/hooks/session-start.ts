@@ -2,6 +2,7 @@
 // messages and what changed in the memory bank since its last session, as context for the model
 // (hookSpecificOutput.additionalContext). It runs again after a restart (source "resume"), /clear
 // and compaction, so the goal and the held task survive all of them.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { tasksDoc } from '../../../coord/queue/index.js';
 import { readDoc } from '../../../coord/transact.js';
@@ -30,7 +31,7 @@ async function describeTask(run: HookRun, coordinate: string): Promise<string> {
 export async function sessionStart(run: HookRun): Promise<HookOutput | null> {
   const coordinate = path.join(run.ctx.kitDir, 'coordinate.sh');
   const sections = [
-    `You are ${run.ctx.name} of a wt-coord team: several agents work on this repository at once, each in its own git worktree. This worktree (${run.ctx.worktree}) is yours alone; coordinate through ${coordinate} (see CLAUDE.local.md).`,
+    `You are ${run.ctx.name} of a wt-coord team: several agents work on this repository at once, each in its own git worktree. This worktree (${run.ctx.worktree}) is yours alone; coordinate through ${coordinate} (see ${existsSync(path.join(run.ctx.worktree, 'CLAUDE.local.md')) ? 'CLAUDE.local.md' : 'AGENTS.md'}).`,
   ];
   // Each part stands alone: one failing (a corrupt file, say) still lets the others through.
   const parts: [string, () => Promise<string | null>][] = [
