@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openRepo } from '../workspace/repo.js';
 import { initWorkspace } from '../workspace/init.js';
-import { joinRequestedStore, requestedStore } from '../workspace/store-join.js';
+import { joinRequestedStore, joinedStoreUrl, requestedStore } from '../workspace/store-join.js';
 import { printJson, printLines } from './output.js';
 
 export function register(program: Command): void {
@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  wt-coord init\n  WT_COORD_MACHINE=laptop wt-coord init --store postgres://wtcoord@db.internal:5432/wtcoord   (password from PGPASSWORD or ~/.pgpass)\n\nAgents on several machines: docs/postgres.md')
     .action(async (options: { json?: boolean; store?: string }) => {
       const repo = await openRepo();
-      const url = requestedStore(repo, options.store);
+      // Run again in a checkout that joined a store: migrate (or check) that store's schema.
+      const url = requestedStore(repo, options.store) ?? joinedStoreUrl(repo);
       // The server first: if it cannot be reached, nothing local has changed.
       const store = url ? await joinRequestedStore(repo, url) : null;
       const result = await initWorkspace(repo);

@@ -14,6 +14,11 @@ export function requestedStore(repo: RepoContext, option?: string): string | nul
   return url;
 }
 
+/** The URL this checkout joined (store.json), or null for the file store. */
+export function joinedStoreUrl(repo: RepoContext): string | null {
+  return storeSelection(repo.coordDir)?.url ?? null;
+}
+
 /** Clones of one remote share a project: its origin URL without scheme, user and `.git` (a local path, resolved). */
 export async function projectKeyOf(repo: RepoContext): Promise<string> {
   const origin = (await gitMaybe(repo.mainWorktree, ['remote', 'get-url', 'origin']))?.trim();
@@ -26,7 +31,8 @@ export async function projectKeyOf(repo: RepoContext): Promise<string> {
 }
 
 export async function joinRequestedStore(repo: RepoContext, url: string): Promise<JoinResult> {
-  return joinStore({ coordDir: repo.coordDir, mainWorktree: repo.mainWorktree, url, project: await projectKeyOf(repo), machine: repo.config.machine ?? undefined });
+  const joined = storeSelection(repo.coordDir);
+  return joinStore({ coordDir: repo.coordDir, mainWorktree: repo.mainWorktree, url, project: await projectKeyOf(repo), machine: repo.config.machine ?? joined?.machine });
 }
 
 /** Joins the requested store if this checkout has not yet (spawn and the other commands that initialize). */
