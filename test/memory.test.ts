@@ -7,7 +7,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI, cli, coordinate, type TempRepo } from './helpers.js';
-import { parseMemorySettings } from '../src/coord/memory/memory-settings.js';
 import { planMerge } from '../src/coord/memory/memory-merge.js';
 import { cleanDiscoveryText, type DiscoveryRecord } from '../src/coord/memory/memory-queue.js';
 import { assertWellFormed, bankDir, coordDir, ledger, merge, mode, patternsFile, queued, remember, repoWithInstances, run, snapshot } from './memory-fixtures.js';
@@ -33,13 +32,6 @@ describe('pure parts', () => {
     const again = planMerge(plan.state, [rec('d-a-1', 'instance-1', 'Use events, not polling!')]);
     assert.equal(again.changed, false, 'an id already in the ledger is not merged twice');
     assert.equal(again.alreadyMerged.length, 1);
-  });
-
-  it('reads memory options from wt-coord.yaml without the yaml package, and refuses what it cannot read', () => {
-    assert.deepEqual(parseMemorySettings('f', 'memory_categories: [pattern, gotcha]  # mine\nmemory_auto_merge: false\n'), { categories: ['pattern', 'gotcha'], autoMerge: false });
-    assert.deepEqual(parseMemorySettings('f', 'max_instances: 4\nmemory_categories:\n  - "pattern"\n  - decision\nsetup: []\n').categories, ['pattern', 'decision']);
-    assert.throws(() => parseMemorySettings('f', 'memory_categories: [Bad Name]\n'), /memory_categories/);
-    assert.throws(() => parseMemorySettings('f', 'memory_auto_merge: maybe\n'), /true or false/);
   });
 
   it('strips ANSI sequences and control characters, keeps newlines', () => {

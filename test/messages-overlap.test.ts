@@ -4,12 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findClaimConflicts, type Claim } from '../src/coord/claims/claims.js';
 import { expandBraces, normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from '../src/coord/claims/path-overlap.js';
-import { DEFAULT_MESSAGE_RETENTION_HOURS, readNumberSetting } from '../src/coord/settings.js';
-import { defaultConfig } from '../src/config/config.js';
 import { UsageError } from '../src/lib/errors.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 const overlapping: [string, string][] = [
   ['src/api/', 'src/api/users.ts'],
@@ -118,15 +113,4 @@ test('findClaimConflicts names the holder of each conflicting path and ignores o
     ['db/schema.sql', 'instance-3', '**/*.sql'],
   ]);
   assert.deepEqual(findClaimConflicts(claims, 'instance-2', ['src/api/users.ts']), []);
-});
-
-test('the instance-side settings reader agrees with the config defaults and reads plain numbers', () => {
-  const defaults = defaultConfig() as Record<string, unknown>;
-  assert.equal(DEFAULT_MESSAGE_RETENTION_HOURS, defaults.message_retention_hours);
-  const dir = mkdtempSync(path.join(tmpdir(), 'wtc-settings-'));
-  writeFileSync(path.join(dir, 'wt-coord.yaml'), '# lease_minutes: 99\nlease_minutes: 5 # short\nmessage_retention_hours: 1.5\n');
-  assert.equal(readNumberSetting(dir, 'lease_minutes', 30), 5);
-  assert.equal(readNumberSetting(dir, 'message_retention_hours', 72), 1.5);
-  assert.equal(readNumberSetting(dir, 'max_attempts', 3), 3);
-  assert.equal(readNumberSetting(path.join(dir, 'missing'), 'lease_minutes', 30), 30);
 });

@@ -1,6 +1,7 @@
 // `wt-coord msg send|broadcast|ask|answer|inbox|log|compact`: the leader on the message bus, from the
 // main checkout, under the name `leader`.
 import type { Command } from 'commander';
+import { helpDefault } from '../config/config.js';
 import { UsageError, WtError } from '../lib/errors.js';
 import { LEADER } from '../coord/messages/index.js';
 import { formatInbox, formatMessageLine, formatSkipped } from '../coord/messages/index.js';
@@ -126,7 +127,7 @@ export function register(program: Command): void {
 
   msg
     .command('compact')
-    .description('drop messages older than message_retention_hours (and unreadable lines) now')
+    .description(`drop messages older than message_retention_hours (${helpDefault('message_retention_hours')} hours) and unreadable lines, now`)
     .option('--json', 'print what was dropped as JSON')
     .action(async (flags: { json?: boolean }) => {
       const repo = await repoReady();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { installStrategies } from '../config/config.js';
+import { helpDefault, installStrategies } from '../config/config.js';
 import { ExitCode, UsageError, WtError } from '../lib/errors.js';
 import { openRepo } from '../workspace/repo.js';
 import { spawnInstances } from '../workspace/spawn.js';
@@ -13,9 +13,9 @@ export function register(program: Command): void {
   program
     .command('spawn')
     .description('create <count> isolated instances: one git worktree and branch each, with their own node_modules')
-    .argument('<count>', 'how many instances to add (numbered after the highest existing one)')
+    .argument('<count>', `how many instances to add (numbered after the highest existing one); in all at most max_instances (${helpDefault('max_instances')})`)
     .option('--base <ref>', 'branch, tag or commit the new branches start from', 'HEAD')
-    .option('--install <strategy>', `how each instance gets node_modules: ${installStrategies.join(', ')} (default: from wt-coord.yaml, else auto)`)
+    .option('--install <strategy>', `how each instance gets node_modules: ${installStrategies.join(', ')} (${helpDefault('install')})`)
     .option('--agent <agent>', 'the agent that will work in the instances: claude, codex, aider or a command')
     .option('--json', 'print the created (and any rolled-back) instances as JSON')
     .addHelpText(

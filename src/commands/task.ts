@@ -5,7 +5,7 @@ import { addTask, importTasks } from '../coord/queue/index.js';
 import { taskStatuses, type Task } from '../coord/queue/index.js';
 import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { queueSettingsOf } from '../workspace/task-status.js';
+import { queueSettingsOf } from '../coord/queue/index.js';
 import { printJson, printLines } from './output.js';
 
 function list(value: string, previous: string[] = []): string[] {
@@ -27,7 +27,7 @@ function line(t: Task): string {
 async function openQueueRepo() {
   const repo = await openRepo();
   await ensureInitialized(repo);
-  return { repo, settings: queueSettingsOf(repo) };
+  return { repo, settings: queueSettingsOf(repo.config) };
 }
 
 export function register(program: Command): void {

@@ -2,7 +2,8 @@
 // the git common dir, the configuration and the shared folders.
 import { promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../config/config.js';
+import { writeConfigCopy } from '../config/cached.js';
+import { CONFIG_FILE, parseConfigText, readConfigText, type Config } from '../config/config.js';
 import { WtError } from '../lib/errors.js';
 import { gitMaybe, listWorktrees } from '../lib/git.js';
 
@@ -14,9 +15,15 @@ export interface RepoContext {
   /** Basename of the main worktree: instance folders are `<repoName>-instance-<k>`. */
   repoName: string;
   config: Config;
+  /** wt-coord.yaml's text the config was read from (null: no file): the instances' copy records it. */
+  configSource: string | null;
   coordDir: string;
   memoryBankDir: string;
   instancesParent: string;
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return (await fs.stat(dir).catch(() => null))?.isDirectory() ?? false;
 }
 
 function real(p: string): string {
@@ -53,14 +60,19 @@ export async function findRepo(cwd: string = process.cwd()): Promise<{ mainWorkt
 
 export async function openRepo(cwd: string = process.cwd()): Promise<RepoContext> {
   const { mainWorktree, commonDir } = await findRepo(cwd);
-  const config = await loadConfig(mainWorktree);
+  const source = await readConfigText(mainWorktree);
+  const config = parseConfigText(path.join(mainWorktree, CONFIG_FILE), source);
   const fromMain = (p: string) => path.resolve(mainWorktree, p);
+  const coordDir = config.coordination_dir ? fromMain(config.coordination_dir) : path.join(commonDir, 'wt-coord');
+  // The instances read this validated copy instead of parsing wt-coord.yaml (config/cached.ts).
+  if (await isFolder(coordDir)) await writeConfigCopy(coordDir, source, config);
   return {
     mainWorktree,
     commonDir,
     repoName: path.basename(mainWorktree),
     config,
-    coordDir: config.coordination_dir ? fromMain(config.coordination_dir) : path.join(commonDir, 'wt-coord'),
+    configSource: source,
+    coordDir,
     memoryBankDir: fromMain(config.memory_bank),
     instancesParent: real(fromMain(config.instances_dir)),
   };

@@ -1,16 +1,11 @@
 // Plugs the task queue into the workspace commands: the queue summary in `wt-coord status`, and
 // teardown giving the tasks of removed instances back to the queue. Leader side only.
-import { releaseTasksOf, summarize, type QueueSummary } from '../coord/queue/index.js';
+import { queueSettingsOf, releaseTasksOf, summarize, type QueueSummary } from '../coord/queue/index.js';
 import { tasksDoc } from '../coord/queue/index.js';
 import { instanceName } from '../coord/instances/index.js';
 import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
 import type { StatusSection } from './status.js';
-import type { QueueSettings } from '../coord/queue/index.js';
-
-export function queueSettingsOf(repo: RepoContext): QueueSettings {
-  return { leaseMinutes: repo.config.lease_minutes, maxAttempts: repo.config.max_attempts };
-}
 
 interface TaskStatus {
   summary: QueueSummary;
@@ -38,5 +33,5 @@ export const tasksSection: StatusSection = {
 
 /** Teardown gives the tasks of removed instances back to the queue. */
 export async function releaseTasksOfRemoved(repo: RepoContext, ids: number[]): Promise<void> {
-  await releaseTasksOf(repo.coordDir, ids.map(instanceName), queueSettingsOf(repo));
+  await releaseTasksOf(repo.coordDir, ids.map(instanceName), queueSettingsOf(repo.config));
 }

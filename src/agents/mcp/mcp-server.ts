@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { UsageError } from '../../lib/errors.js';
 import { instancesDoc, instanceName } from '../../coord/instances/index.js';
 import { categoryNameSchema, queueDiscovery } from '../../coord/memory/index.js';
-import { readMemorySettings } from '../../coord/memory/index.js';
+import { readConfig } from '../../config/cached.js';
 import { completeTask, listTasks, queueSummary, reportProgress, requestTask } from '../../coord/queue/index.js';
 import { addTask } from '../../coord/queue/index.js';
 import { MAX_FILES, MAX_HINTS, MAX_RESULT, taskSchema } from '../../coord/queue/index.js';
@@ -81,13 +81,13 @@ export function createMcpServer(identity: McpIdentity): McpServer {
 
   defineTool(server, 'add_discovery', 'Share a finding with every instance: queued, then merged into the memory bank (systemPatterns.md).', {
     text: z.string().trim().min(1).describe('the discovery, a sentence or a paragraph'),
-    category: categoryNameSchema.optional().describe('pattern, decision, solution, blocker (or one configured in wt-coord.yaml); default pattern'),
+    category: categoryNameSchema.optional().describe('pattern, decision, solution, blocker (or one configured in wt-coord.yaml memory_categories); default: the first of them'),
     files: z.array(z.string().min(1)).max(MAX_FILES).optional(),
     task_id: taskIdSchema.optional(),
   }, async ({ text, category, files, task_id }) => {
     const me = identity.instance?.name ?? 'leader';
-    const { categories } = await readMemorySettings(identity.mainRepo);
-    const queued = await queueDiscovery(coordDir, { instance: me, task: task_id ?? null, category: category ?? 'pattern', text, files: files ?? [] }, { categories });
+    const { memory_categories: categories } = await readConfig(identity.mainRepo, coordDir);
+    const queued = await queueDiscovery(coordDir, { instance: me, task: task_id ?? null, category: category ?? categories[0]!, text, files: files ?? [] }, { categories });
     return { text: `queued discovery ${queued.id} (${queued.category}); it reaches the memory bank at the next merge`, data: { ...queued } };
   });
 

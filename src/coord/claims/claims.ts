@@ -46,10 +46,10 @@ export function isClaimLive(claim: Claim, instances: Instance[], leaseMs: number
 }
 
 /** lease_minutes of the repository, read the way the task queue reads it. */
-async function leaseFor(instances: Instance[], options: ClaimOptions): Promise<number> {
+async function leaseFor(coordDir: string, instances: Instance[], options: ClaimOptions): Promise<number> {
   if (options.leaseMs !== undefined) return options.leaseMs;
   const mainRepo = instances[0]?.main_repo;
-  const settings = mainRepo ? await readQueueSettings(mainRepo) : DEFAULT_QUEUE_SETTINGS;
+  const settings = mainRepo ? await readQueueSettings(mainRepo, coordDir) : DEFAULT_QUEUE_SETTINGS;
   return settings.leaseMinutes * 60_000;
 }
 
@@ -95,7 +95,7 @@ export async function claimPath(coordDir: string, instanceId: number, pattern: s
     const me = registry.instances.find((i) => i.id === instanceId);
     if (!me) throw new WtError(`${instanceName(instanceId)} is not registered`, '`wt-coord status` lists the instances');
     const doc = await tx.get(claimsDoc);
-    const live = await pruneExpired(tx, doc.claims, registry.instances, await leaseFor(registry.instances, options), now);
+    const live = await pruneExpired(tx, doc.claims, registry.instances, await leaseFor(coordDir, registry.instances, options), now);
     const taken = live.find((c) => c.instance_id !== instanceId && patternsOverlap(c.pattern, normalized));
     if (taken) {
       throw new WtError(`${normalized} overlaps ${describeClaim(taken)}`, `first claim wins: ask ${taken.instance} (coordinate.sh send ${taken.instance} "...") or work elsewhere`, ExitCode.conflict, 'CLAIM_CONFLICT');
@@ -156,7 +156,7 @@ export async function releaseAllClaims(coordDir: string, instanceId: number): Pr
 /** Every claim, with whether its lease ran out (expired claims no longer block anyone). */
 export async function listClaims(coordDir: string, options: ClaimOptions = {}): Promise<ListedClaim[]> {
   const [{ claims }, { instances }] = await Promise.all([readDoc(coordDir, claimsDoc), readDoc(coordDir, instancesDoc)]);
-  const leaseMs = await leaseFor(instances, options);
+  const leaseMs = await leaseFor(coordDir, instances, options);
   const now = options.now ?? Date.now();
   return claims.map((c) => ({ ...c, expired: !isClaimLive(c, instances, leaseMs, now) }));
 }

@@ -5,5 +5,4 @@ export * from './memory-changes.js';
 export * from './memory-merge.js';
 export * from './memory-queue.js';
 export * from './memory-render.js';
-export * from './memory-settings.js';
 export * from './memory-state.js';

@@ -5,6 +5,7 @@
 import { promises as fs, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { categoryNameSchema, defaultConfig } from '../../config/schema.js';
 import { UsageError, describeZodError } from '../../lib/errors.js';
 import { fsyncDir } from '../../lib/atomic.js';
 import { uniqueSuffix } from '../../lib/unique.js';
@@ -13,13 +14,14 @@ import { remoteStoreFor, type RemoteStore } from '../../store/remote.js';
 export const QUEUE_DIR = 'memory-queue';
 /** The queue's name in a database store, where a record's `file` is `QUEUE_LOG:<id>`. */
 const QUEUE_LOG = 'discoveries';
-export const DEFAULT_CATEGORIES = ['pattern', 'decision', 'solution', 'blocker'] as const;
+/** memory_categories' default (the config schema holds it). */
+export const DEFAULT_CATEGORIES: readonly string[] = defaultConfig().memory_categories;
 /** A discovery is a paragraph, not a file: 64 KiB of UTF-8 after cleaning is the hard limit. */
 export const MAX_DISCOVERY_BYTES = 64 * 1024;
 const MAX_FILES = 100;
 const MAX_FIELD = 1024;
 
-export const categoryNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -, starting with a letter, at most 32');
+export { categoryNameSchema };
 
 export const discoveryRecordSchema = z.object({
   v: z.literal(1),

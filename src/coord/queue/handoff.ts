@@ -36,7 +36,7 @@ export async function handoffTask(coordDir: string, fromId: number, taskInput: s
     if (task.status !== 'claimed' || task.claimed_by !== me.name) {
       throw new WtError(`${me.name} does not hold ${taskId} (${task.status === 'claimed' ? `held by ${task.claimed_by}` : task.status}): nothing was handed over`, 'only the holder of a claimed task can hand it off', ExitCode.notHolder);
     }
-    const settings = await readQueueSettings(me.main_repo);
+    const settings = await readQueueSettings(me.main_repo, coordDir);
     if (leaseExpiry(task, me, settings) <= now) {
       throw new WtError(`your lease on ${taskId} has expired: nothing was handed over`, 'request-task again; the task goes back to the queue', ExitCode.notHolder);
     }

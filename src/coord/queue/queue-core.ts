@@ -30,7 +30,7 @@ export async function settingsFor(tx: Transaction, explicit?: QueueSettings): Pr
   if (explicit) return explicit;
   const { instances } = await tx.get(instancesDoc);
   const main = instances[0]?.main_repo;
-  return main ? readQueueSettings(main) : DEFAULT_QUEUE_SETTINGS;
+  return main ? readQueueSettings(main, tx.dir) : DEFAULT_QUEUE_SETTINGS;
 }
 
 export async function openQueue(tx: Transaction, settings?: QueueSettings, expire = true): Promise<Queue> {

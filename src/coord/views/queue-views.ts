@@ -64,7 +64,7 @@ async function stageView(tx: Transaction, file: string, text: string): Promise<v
 export async function writeQueueViews(tx: Transaction): Promise<void> {
   const { tasks } = await tx.get(tasksDoc);
   const { instances } = await tx.get(instancesDoc);
-  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo) : DEFAULT_QUEUE_SETTINGS;
+  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : DEFAULT_QUEUE_SETTINGS;
   await stageView(tx, path.join(tx.dir, TASK_ASSIGNMENTS_VIEW), toJsonText(taskAssignmentsView(tasks, instances, settings)));
   await stageView(tx, path.join(tx.dir, PROGRESS_REPORTS_VIEW), toJsonText(progressReportsView(tasks, instances)));
 }

@@ -3,7 +3,7 @@
 // exactly once; --peek looks without moving it.
 import { formatInbox, formatSkipped } from '../../coord/messages/index.js';
 import { readInboxReport } from '../../coord/messages/index.js';
-import { messageRetentionMsOf } from '../../coord/settings.js';
+import { readConfig } from '../../config/cached.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 import { terminalText } from '../../lib/terminal-text.js';
@@ -14,7 +14,7 @@ export const run: VerbHandler = async (ctx, args) => {
   const report = await readInboxReport(ctx.coordDir, ctx.name, {
     all: parsed.flags.has('--all'),
     peek,
-    retentionMs: messageRetentionMsOf(ctx.mainRepo),
+    retentionMs: (await readConfig(ctx.mainRepo, ctx.coordDir)).message_retention_hours * 3_600_000,
     heartbeatId: peek ? undefined : ctx.id,
   });
   const warning = formatSkipped(report.skipped);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { triggerAutoMerge } from '../../coord/memory/index.js';
 import { MAX_DISCOVERY_BYTES, queueDiscovery } from '../../coord/memory/index.js';
-import { readMemorySettings } from '../../coord/memory/index.js';
+import { readConfig } from '../../config/cached.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 import { readStdin } from '../../lib/stdin.js';
@@ -18,7 +18,7 @@ async function readDiscoveryFromStdin(): Promise<string> {
 
 export const run: VerbHandler = async (ctx, args) => {
   const parsed = parseVerbArgs('update-memory', args, ['--json'], ['--category', '--files', '--task']);
-  const settings = await readMemorySettings(ctx.mainRepo);
+  const config = await readConfig(ctx.mainRepo, ctx.coordDir);
   const text = parsed.positionals.length ? parsed.positionals.join(' ') : await readDiscoveryFromStdin();
   // Attribute to the task the instance holds when it holds exactly one, unless told otherwise.
   const task = parsed.options.get('--task') ?? (ctx.info.assigned_tasks.length === 1 ? ctx.info.assigned_tasks[0]! : null);
@@ -27,13 +27,13 @@ export const run: VerbHandler = async (ctx, args) => {
     {
       instance: ctx.name,
       task,
-      category: parsed.options.get('--category') ?? settings.categories[0]!,
+      category: parsed.options.get('--category') ?? config.memory_categories[0]!,
       text,
       files: (parsed.options.get('--files') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
     },
-    { categories: settings.categories },
+    { categories: config.memory_categories },
   );
-  const merge = settings.autoMerge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js'), ctx.memoryBankDir) : 'off';
+  const merge = config.memory_auto_merge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js'), ctx.memoryBankDir) : 'off';
   if (parsed.flags.has('--json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, control_characters_removed: queued.removed, auto_merge: merge }) };
   const cleaned = queued.removed ? ` (${queued.removed} control characters removed)` : '';
   const when =
