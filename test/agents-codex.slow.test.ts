@@ -29,6 +29,16 @@ function twoLayers() {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Polls until `check` holds; fails naming `what` after `limitMs` (a deadline, not a timing assertion). */
+async function until(check: () => Promise<boolean> | boolean, what: string, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`gave up waiting: ${what}`);
+    await sleep(250);
+  }
+}
 
 describe('wt-coord run --agent codex: the real Codex, sandboxed, unattended', () => {
   let socket: string;
@@ -118,6 +128,35 @@ describe('wt-coord run --agent codex: the real Codex, sandboxed, unattended', ()
       await sleep(100);
     }
     assert.deepEqual(left, []);
+  });
+
+  test('start: trusted with wt-coord trust, a message wakes the idle Codex, its discovery is merged while it runs', async () => {
+    const other = await repoAt(outsideTmpDir('codex-start-'));
+    try {
+      const trusted = await wtc(other, ['trust', '--agent', 'codex', '--yes'], { env });
+      assert.equal(trusted.exitCode, 0, trusted.stderr);
+      assert.match(await fs.readFile(home.configFile, 'utf8'), new RegExp(`\\[projects\\."${escape(other)}"\\]\\ntrust_level = "trusted"`));
+      assert.equal((await wtc(other, ['task', 'add', 'the only task', '--files', 'src/only.txt'], { env })).exitCode, 0);
+      assert.equal((await wtc(other, ['spawn', '1', '--agent', 'codex'], { env })).exitCode, 0);
+      const started = await wtc(other, ['start'], { env });
+      assert.equal(started.exitCode, 0, started.stderr);
+      // The discovery queued inside the sandbox is merged by the waker `start` left running.
+      const patterns = path.join(other, 'memory-bank', 'systemPatterns.md');
+      await until(async () => (await fs.readFile(patterns, 'utf8').catch(() => '')).includes('pattern from task-001'), 'the discovery merged while the agent runs');
+      // The queue is empty: the agent ends its turn and waits at its prompt.
+      const stateFile = path.join(other, '.git', 'wt-coord', 'agents', 'instance-1.state.json');
+      await until(async () => /"state":"idle"/.test(await fs.readFile(stateFile, 'utf8').catch(() => '')), 'the agent idle');
+      const before = api.requests.length;
+      assert.equal((await wtc(other, ['msg', 'send', 'instance-1', 'PING-4242: check the API change'], { env })).exitCode, 0);
+      await until(() => api.requests.slice(before).some((r) => requestText(r).includes('PING-4242')), 'the message reached the idle agent');
+      await wtc(other, ['stop'], { env });
+      assert.equal((await wtc(other, ['teardown', '--all', '--force'], { env })).exitCode, 0);
+      let left: string[] = [];
+      await until(async () => (left = (await processesOf(path.dirname(other))).filter((p) => !/\btmux\b/.test(p))).length === 0, `no process left: ${left.join(' | ')}`, 10_000);
+    } finally {
+      await execa('chmod', ['-R', 'u+w', path.dirname(other)], { reject: false });
+      await fs.rm(path.dirname(other), { recursive: true, force: true });
+    }
   });
 
   test('an untrusted repository is refused before anything is spawned, naming the fix', async () => {
