@@ -4,6 +4,7 @@
 import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
 import { usageText, verbs } from './instance/verbs.js';
+import { terminalSafe, terminalText } from './lib/terminal-text.js';
 
 // `coordinate.sh inbox --all | head`: a reader that stops early is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -31,9 +32,13 @@ async function main(argv: string[]): Promise<number> {
   // no extra lock); for the others, one heartbeat here. A verb that throws changed nothing, not even this.
   if (!spec.readOnly) {
     const { heartbeat, heartbeatRenewed } = await import('./coord/instances/heartbeat.js');
-    if (!heartbeatRenewed()) await heartbeat(ctx.coordDir, ctx.id);
+    // The verb's work is done: a failed heartbeat is reported, never an error, or the caller would
+    // retry something that already happened.
+    if (!heartbeatRenewed()) {
+      await heartbeat(ctx.coordDir, ctx.id).catch((error: unknown) => process.stderr.write(`${terminalText(`warning: done, but the lease was not renewed: ${formatError(error).replace(/^error: /, '')}`)}\n`));
+    }
   }
-  if (result.output) process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
+  if (result.output) process.stdout.write(terminalSafe(result.output.endsWith('\n') ? result.output : `${result.output}\n`));
   return result.exitCode ?? ExitCode.ok;
 }
 
@@ -42,7 +47,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`${formatError(error)}\n`);
+    process.stderr.write(`${terminalText(formatError(error))}\n`);
     process.exitCode = exitCodeOf(error);
   },
 );

@@ -139,13 +139,14 @@ describe('update-memory and merge-memory', () => {
   });
 
   it('decisions go to decision-log.md, solutions and blockers are found by recall', async () => {
+    for (let k = 1; k <= 7; k++) assert.equal((await cli(repo.dir, ['task', 'add', `task ${k}`])).exitCode, 0); // --task names a task that exists
     await remember(repo, 1, ['Use SQLite for the session store: one file, no server', '--category', 'decision', '--task', '7']);
     await remember(repo, 2, ['Flaky test in auth.spec: the clock must be frozen with fake timers', '--category', 'solution', '--files', 'test/auth.spec.ts']);
     await remember(repo, 2, ['The payment sandbox rejects requests without an idempotency key', '--category', 'blocker']);
     assert.equal((await merge(repo)).exitCode, 0);
     const log = await fs.readFile(path.join(bankDir(repo), 'decision-log.md'), 'utf8');
     assert.match(log, /^# Decision log/);
-    assert.match(log, /- Use SQLite for the session store: one file, no server\n  — instance-1 \(task 7, \d{4}-\d\d-\d\d\)/);
+    assert.match(log, /- Use SQLite for the session store: one file, no server\n  — instance-1 \(task-007, \d{4}-\d\d-\d\d\)/);
     assert.match(await fs.readFile(path.join(bankDir(repo), 'knowledge-cache', 'solutions.md'), 'utf8'), /clock must be frozen/);
     const found = await run(coordinate(repo, 1, ['recall', 'flaky', 'clock']));
     assert.equal(found.exitCode, 0);

@@ -10,9 +10,10 @@ import { transact } from '../transact.js';
 import { instanceName, instancesDoc, type Instance } from '../instances/instances.js';
 import { clockTime, terminalText } from '../messages/message-format.js';
 import { postMessage } from '../messages/messages.js';
-import { normalizeClaimPattern, pathCoveredBy, patternsOverlap, samePattern } from './path-overlap.js';
+import { normalizeClaimPattern, parsePattern, parsedOverlap, samePattern, type ParsedPattern } from './path-overlap.js';
 import { touchInstance } from '../instances/heartbeat.js';
 import { DEFAULT_QUEUE_SETTINGS, readQueueSettings } from '../queue/queue-settings.js';
+import { existingTaskId, tasksDoc } from '../queue/tasks.js';
 
 export const claimSchema = z.object({
   pattern: z.string().min(1),
@@ -73,6 +74,22 @@ async function pruneExpired(tx: Transaction, claims: Claim[], instances: Instanc
   return live;
 }
 
+/**
+ * `claim --task X`: X as the canonical id of a task that exists and that this instance holds. A
+ * claim goes with its task, so claiming for a task you do not hold (or no longer hold, after a
+ * requeue or handoff) is refused like any other act on a held task.
+ */
+async function heldTaskFor(tx: Transaction, me: string, input: string): Promise<string> {
+  const doc = await tx.get(tasksDoc);
+  const id = existingTaskId(input, doc.tasks);
+  const task = doc.tasks.find((t) => t.id === id)!;
+  if (task.status === 'claimed' && task.claimed_by === me) return id;
+  const lost = doc.lost_leases[me];
+  const ended = lost?.task === id ? `your claim on ${id} ended at ${lost.expired_at} (${lost.why}); ` : '';
+  const now = task.status === 'claimed' ? `it is held by ${task.claimed_by}` : `it is ${task.status}`;
+  throw new WtError(`${ended}${me} does not hold ${id} (${now}): a claim for it was not made`, 'claim for a task you hold (request-task gets one), or pass --no-task', ExitCode.notHolder, 'NOT_HOLDER');
+}
+
 /** A reason is a short note on one line: it is printed in refusals, `claims` and watch. */
 export const MAX_REASON_CHARS = 500;
 
@@ -96,12 +113,14 @@ export async function claimPath(coordDir: string, instanceId: number, pattern: s
     if (!me) throw new WtError(`${instanceName(instanceId)} is not registered`, '`wt-coord status` lists the instances');
     const doc = await tx.get(claimsDoc);
     const live = await pruneExpired(tx, doc.claims, registry.instances, await leaseFor(coordDir, registry.instances, options), now);
-    const taken = live.find((c) => c.instance_id !== instanceId && patternsOverlap(c.pattern, normalized));
+    const wanted = parsePattern(normalized);
+    const taken = live.find((c) => c.instance_id !== instanceId && parsedOverlap(parsedClaim(c.pattern), wanted));
     if (taken) {
       throw new WtError(`${normalized} overlaps ${describeClaim(taken)}`, `first claim wins: ask ${taken.instance} (coordinate.sh send ${taken.instance} "...") or work elsewhere`, ExitCode.conflict, 'CLAIM_CONFLICT');
     }
     const iso = new Date(now).toISOString();
-    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: why, task_id: taskId === undefined ? (me.assigned_tasks.length === 1 ? me.assigned_tasks[0]! : null) : taskId, claimed_at: iso };
+    const forTask = taskId === undefined || taskId === null ? taskId : await heldTaskFor(tx, me.name, taskId);
+    const claim: Claim = { pattern: normalized, instance: me.name, instance_id: me.id, reason: why, task_id: forTask === undefined ? (me.assigned_tasks.length === 1 ? me.assigned_tasks[0]! : null) : forTask, claimed_at: iso };
     const mine = live.find((c) => c.instance_id === instanceId && samePattern(c.pattern, normalized));
     const claims = mine ? live.map((c) => (c === mine ? { ...claim, claimed_at: mine.claimed_at } : c)) : [...live, claim];
     tx.set(claimsDoc, { ...doc, claims });
@@ -161,18 +180,36 @@ export async function listClaims(coordDir: string, options: ClaimOptions = {}): 
   return claims.map((c) => ({ ...c, expired: !isClaimLive(c, instances, leaseMs, now) }));
 }
 
+/**
+ * A stored claim, parsed for the overlap rule. One stored by an older version past today's bounds
+ * (a glob bomb) cannot be checked in bounded time: it counts as covering everything, so it blocks
+ * rather than lets two agents edit the same files, until it is released or expires.
+ */
+function parsedClaim(pattern: string): ParsedPattern {
+  try {
+    return parsePattern(pattern);
+  } catch {
+    return parsePattern('**');
+  }
+}
+
 export interface ClaimConflict {
   path: string;
   claim: Claim;
 }
 
-/** Pure: which of `paths` are covered by a live claim of another instance, and whose. */
-export function findClaimConflicts(claims: (Claim | ListedClaim)[], instanceName: string, paths: string[]): ClaimConflict[] {
-  const others = claims.filter((c) => c.instance !== instanceName && !('expired' in c && c.expired));
+/**
+ * Pure: which of `paths` overlap a live claim of another instance, and whose; the same rule as
+ * claimPath. `files: true` (the commit guard's staged paths, the agent's edited file): real files,
+ * taken literally; otherwise each path is read as a claim would be.
+ */
+export function findClaimConflicts(claims: (Claim | ListedClaim)[], instanceName: string, paths: string[], { files = true } = {}): ClaimConflict[] {
+  const others = claims.filter((c) => c.instance !== instanceName && !('expired' in c && c.expired)).map((c) => ({ claim: c, parsed: parsedClaim(c.pattern) }));
   const conflicts: ClaimConflict[] = [];
   for (const p of paths) {
-    const claim = others.find((c) => pathCoveredBy(p, c.pattern));
-    if (claim) conflicts.push({ path: p, claim });
+    const mine = parsePattern(files ? p : normalizeClaimPattern(p), { file: files });
+    const hit = others.find((o) => parsedOverlap(mine, o.parsed));
+    if (hit) conflicts.push({ path: p, claim: hit.claim });
   }
   return conflicts;
 }

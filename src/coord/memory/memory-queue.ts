@@ -2,6 +2,7 @@
 // write `tmp/<id>.json`, fsync, rename into `new/`. A rename is atomic, so any number of instances
 // queue at once with no lock, and a reader never sees half a record. The merger moves merged
 // records to `merged/` and records it cannot read to `corrupt/` (kept for inspection).
+import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { UsageError, describeZodError } from '../../lib/errors.js';
 import { fsyncDir } from '../../lib/atomic.js';
 import { uniqueSuffix } from '../../lib/unique.js';
 import { remoteStoreFor, type RemoteStore } from '../../store/remote.js';
+import { controlCharacterCount, terminalText } from '../../lib/terminal-text.js';
+import { existingTaskId, tasksDoc } from '../queue/tasks.js';
 
 export const QUEUE_DIR = 'memory-queue';
 /** The queue's name in a database store, where a record's `file` is `QUEUE_LOG:<id>`. */
@@ -45,21 +48,13 @@ export interface DiscoveryInput {
 
 export function queuePaths(coordDir: string) {
   const root = path.join(coordDir, QUEUE_DIR);
-  return { root, tmp: path.join(root, 'tmp'), new: path.join(root, 'new'), merged: path.join(root, 'merged'), corrupt: path.join(root, 'corrupt') };
+  return { root, tmp: path.join(root, 'tmp'), new: path.join(root, 'new'), merged: path.join(root, 'merged'), corrupt: path.join(root, 'corrupt'), keys: path.join(root, 'keys') };
 }
 
-// ANSI escape sequences first (dropping only ESC would leave "[31m"), then every other control
-// character except newline; tabs become spaces so they cannot turn text into a code block.
-const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Cleans a discovery's text: CRLF to LF, control characters removed, trailing blanks trimmed. */
+/** Cleans a discovery's text: CRLF to LF, escapes and control characters removed (terminal-text.ts), tabs to spaces, trailing blanks trimmed. */
 export function cleanDiscoveryText(raw: string): { text: string; removed: number } {
-  let text = raw.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n').replace(/\t/g, '  ');
-  const before = text.length;
-  text = text.replace(ANSI, '').replace(CONTROL, '');
-  const removed = before - text.length;
-  text = text
+  const removed = controlCharacterCount(raw);
+  const text = terminalText(raw.replace(/\t/g, '  '))
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .join('\n')
@@ -68,7 +63,7 @@ export function cleanDiscoveryText(raw: string): { text: string; removed: number
 }
 
 function cleanField(value: string): string {
-  return value.replace(ANSI, '').replace(CONTROL, '').trim();
+  return terminalText(value, { oneLine: true });
 }
 
 export interface ValidatedDiscovery extends DiscoveryInput {
@@ -113,21 +108,56 @@ export function newDiscoveryId(now = Date.now()): string {
 
 export interface QueueOptions {
   categories?: readonly string[];
+  /** The task was named by the caller (--task, task_id): it must exist, and is stored as its canonical id. */
+  taskGiven?: boolean;
+}
+
+export interface QueuedDiscovery {
+  id: string;
+  removed: number;
+  category: string;
+  /** The same discovery (instance, task, category, text, files) was queued before: nothing new was. */
+  duplicate: boolean;
+}
+
+/** Same instance, task, category, text and files: the same discovery, whenever it is sent again. */
+function discoveryContentKey(v: ValidatedDiscovery): string {
+  return createHash('sha256').update(JSON.stringify([v.instance, v.task, v.category, v.text, [...v.files].sort()])).digest('hex').slice(0, 40);
+}
+
+/** The id an earlier send of the same discovery got, if its record still exists (queued, merged or set aside). */
+async function earlierSend(dirs: ReturnType<typeof queuePaths>, keyFile: string): Promise<string | null> {
+  const id = (await fs.readFile(keyFile, 'utf8').catch(() => '')).trim();
+  if (!/^d-[a-z0-9]+-[a-z0-9]+$/.test(id)) return null;
+  for (const dir of [dirs.new, dirs.merged, dirs.corrupt]) {
+    if (await fs.stat(path.join(dir, `${id}.json`)).then(() => true, () => false)) return id;
+  }
+  return null; // its writer died between the key and the rename: this send takes the key over
 }
 
 /** Validates and queues one discovery; answers with its id. No lock: write, fsync, rename. */
-export async function queueDiscovery(coordDir: string, input: DiscoveryInput, options: QueueOptions = {}): Promise<{ id: string; removed: number; category: string }> {
+export async function queueDiscovery(coordDir: string, input: DiscoveryInput, options: QueueOptions = {}): Promise<QueuedDiscovery> {
   const valid = validateDiscovery(input, options.categories);
+  if (options.taskGiven && valid.task !== null) {
+    const { readDoc } = await import('../../store/store.js');
+    valid.task = existingTaskId(valid.task, (await readDoc(coordDir, tasksDoc)).tasks);
+  }
   const remote = remoteStoreFor(coordDir);
   if (remote) {
     const id = newDiscoveryId();
     const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
     await (await remote).enqueue(QUEUE_LOG, id, record);
-    return { id, removed: valid.removed, category: valid.category };
+    return { id, removed: valid.removed, category: valid.category, duplicate: false };
   }
   const dirs = queuePaths(coordDir);
   await fs.mkdir(dirs.tmp, { recursive: true });
   await fs.mkdir(dirs.new, { recursive: true });
+  await fs.mkdir(dirs.keys, { recursive: true });
+  // A retry of the same discovery (after a timeout, or an error printed after it was queued) is a
+  // no-op: the first send of each content creates keys/<hash> (O_EXCL) naming its record.
+  const keyFile = path.join(dirs.keys, discoveryContentKey(valid));
+  const earlier = await earlierSend(dirs, keyFile);
+  if (earlier) return { id: earlier, removed: valid.removed, category: valid.category, duplicate: true };
   const id = newDiscoveryId();
   const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
   const temp = path.join(dirs.tmp, `${id}.json`);
@@ -139,13 +169,25 @@ export async function queueDiscovery(coordDir: string, input: DiscoveryInput, op
     } finally {
       await handle.close();
     }
+    try {
+      await fs.writeFile(keyFile, `${id}\n`, { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Sent twice at once: the other send holds the key; if its record is there, this one is a no-op.
+      const other = await earlierSend(dirs, keyFile);
+      if (other && other !== id) {
+        await fs.rm(temp, { force: true });
+        return { id: other, removed: valid.removed, category: valid.category, duplicate: true };
+      }
+      await fs.writeFile(keyFile, `${id}\n`);
+    }
     await fs.rename(temp, path.join(dirs.new, `${id}.json`));
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
   await fsyncDir(dirs.new);
-  return { id, removed: valid.removed, category: valid.category };
+  return { id, removed: valid.removed, category: valid.category, duplicate: false };
 }
 
 export interface CorruptRecord {

@@ -55,12 +55,12 @@ function day(time: string): string {
   return time.slice(0, 10);
 }
 
-/** "instance-1 (task 3, 2026-11-21) · instance-2 (2026-11-21) · files: a, b" */
+/** "instance-1 (task-003, 2026-11-21) · instance-2 (2026-11-21) · files: a, b" */
 export function attribution(entry: MemoryEntry): string {
   const seen = new Map<string, string>();
   for (const c of entry.contributors) {
     const who = `${c.instance}\u0000${c.task ?? ''}`;
-    if (!seen.has(who)) seen.set(who, `${c.instance} (${c.task ? `task ${c.task}, ` : ''}${day(c.time)})`);
+    if (!seen.has(who)) seen.set(who, `${c.instance} (${c.task ? `${c.task.startsWith('task-') ? c.task : `task ${c.task}`}, ` : ''}${day(c.time)})`);
   }
   const parts = [...seen.values()];
   const files = [...new Set(entry.contributors.flatMap((c) => c.files))];

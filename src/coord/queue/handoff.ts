@@ -10,7 +10,7 @@ import { instanceName, instancesDoc, parseInstanceRef } from '../instances/insta
 import { postMessage, validateBody, type Message } from '../messages/messages.js';
 import { leaseExpiry } from './queue.js';
 import { readQueueSettings } from './queue-settings.js';
-import { normalizeTaskId, tasksDoc, type Task } from './tasks.js';
+import { normalizeTaskId, recordAttempt, tasksDoc, type Task } from './tasks.js';
 
 export interface HandoffResult {
   task: Task;
@@ -41,6 +41,9 @@ export async function handoffTask(coordDir: string, fromId: number, taskInput: s
       throw new WtError(`your lease on ${taskId} has expired: nothing was handed over`, 'request-task again; the task goes back to the queue', ExitCode.notHolder);
     }
     const oldToken = task.token;
+    // The new holder's briefing shows this attempt; the old holder's late reports are refused and told why.
+    recordAttempt(task, me, 'handed off', `handed to ${target.name}: ${context.trim().split('\n')[0]!.slice(0, 300)}`, now);
+    tasks.lost_leases[me.name] = { task: taskId, token: oldToken, expired_at: now.toISOString(), why: `handed off to ${target.name}` };
     task.token = tasks.next_token;
     tasks.next_token += 1;
     task.claimed_by = target.name;

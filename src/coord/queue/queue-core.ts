@@ -6,7 +6,7 @@ import type { Transaction } from '../../store/store.js';
 import { instanceName, instancesDoc, type Instance } from '../instances/instances.js';
 import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from './queue-settings.js';
 import { afterTaskReleased } from './task-end.js';
-import { taskNumber, tasksDoc, type Task, type TasksFile } from './tasks.js';
+import { recordAttempt, taskNumber, tasksDoc, type Attempt, type Task, type TasksFile } from './tasks.js';
 // Whoever opens or saves the queue gets what ends with a task (task-end.ts: its path claims are released)
 // and the queue's views (task-assignments.json, progress-reports.json) registered.
 
@@ -80,8 +80,9 @@ export function dropAssignment(queue: Queue, name: string | null, taskId: string
 }
 
 /** Ends a claim without completion: back to available, or failed once the attempts are used up. */
-export async function releaseClaim(queue: Queue, task: Task, why: string): Promise<void> {
+export async function releaseClaim(queue: Queue, task: Task, why: string, outcome: Attempt['outcome'] = 'failed'): Promise<void> {
   const holderName = task.claimed_by;
+  recordAttempt(task, instanceByName(queue, holderName) ?? null, outcome, why, queue.now);
   dropAssignment(queue, holderName, task.id);
   task.status = task.attempts >= queue.settings.maxAttempts ? 'failed' : 'available';
   task.claimed_by = null;
@@ -98,10 +99,21 @@ export async function expireLeases(queue: Queue): Promise<void> {
     const expiry = leaseExpiry(task, holder, queue.settings);
     if (holder && expiry > queue.now) continue;
     const name = task.claimed_by!;
-    queue.doc.lost_leases[name] = { task: task.id, token: task.token, expired_at: expiry.toISOString() };
-    await releaseClaim(queue, task, holder ? `lease of ${name} expired at ${expiry.toISOString()}` : `${name} is no longer registered`);
+    queue.doc.lost_leases[name] = { task: task.id, token: task.token, expired_at: expiry.toISOString(), why: 'expired' };
+    await releaseClaim(queue, task, holder ? `lease of ${name} expired at ${expiry.toISOString()}` : `${name} is no longer registered`, 'expired');
     queue.tx.event({ type: 'task.lease_expired', instance: name, data: { task: task.id, token: task.token, status: task.status } });
   }
+}
+
+/**
+ * The leader (or a handoff) took a claimed task from its holder: its history records the attempt,
+ * and the holder is fenced: its later report-progress, claim --task, complete and fail are refused
+ * and told why, until it asks for work again.
+ */
+export function endClaimByOthers(queue: Queue, task: Task, outcome: Attempt['outcome'], why: string): void {
+  const holder = instanceByName(queue, task.claimed_by);
+  recordAttempt(task, holder ?? null, outcome, why, queue.now);
+  if (task.claimed_by) queue.doc.lost_leases[task.claimed_by] = { task: task.id, token: task.token, expired_at: queue.now.toISOString(), why };
 }
 
 export function isReady(task: Task, byId: Map<string, Task>): boolean {

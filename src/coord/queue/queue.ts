@@ -17,6 +17,7 @@ import {
   clip,
   compareText,
   dropAssignment,
+  endClaimByOthers,
   expireLeases,
   findTask,
   instanceByName,
@@ -31,7 +32,7 @@ import {
 } from './queue-core.js';
 import type { QueueSettings } from './queue-settings.js';
 import { afterTaskCompleted, afterTaskReleased } from './task-end.js';
-import { MAX_RESULT, normalizeTaskId, taskNumber, tasksDoc, type Task } from './tasks.js';
+import { MAX_RESULT, normalizeTaskId, recordAttempt, taskNumber, tasksDoc, type Task } from './tasks.js';
 
 export { leaseExpiry } from './queue-core.js';
 
@@ -94,13 +95,42 @@ function nothingReady(queue: Queue): RequestResult {
   return { kind: 'none', reason: 'empty', message };
 }
 
+/** Earlier holders of the task: who, on which branch, how it ended, their last note (commits: withAttemptCommits). */
+function previousAttempts(task: Task, commits: AttemptCommits): string[] {
+  const lines = ['previous attempts (read them before you start; their work may be on their branch):'];
+  for (const a of task.history) {
+    lines.push(`  ${a.instance}${a.branch ? ` on ${a.branch}` : ''}: ${a.outcome}${a.reason ? `: ${clip(a.reason.trim(), 400)}` : ''}`);
+    if (a.progress) lines.push(`    last progress note: ${clip(a.progress, 300)}`);
+    const theirs = a.branch ? commits.get(a.branch) : undefined;
+    if (theirs?.length) lines.push(`    commits on ${a.branch} (git log ${a.base?.slice(0, 10)}..${a.branch}):`, ...theirs.map((c) => `      ${c}`));
+  }
+  return lines;
+}
+
+/** branch -> its commits since the instance's base, newest first (`<short hash> <subject>`). */
+type AttemptCommits = Map<string, string[]>;
+
+/** The commits earlier attempts left on their branches: git, run after the transaction (never under the lock), only for a task with history. */
+async function attemptCommits(task: Task, mainRepo: string | undefined): Promise<AttemptCommits> {
+  const found: AttemptCommits = new Map();
+  if (!mainRepo) return found;
+  const { execFile } = await import('node:child_process');
+  for (const a of task.history) {
+    if (!a.branch || !a.base || found.has(a.branch)) continue;
+    const out = await new Promise<string>((resolve) => execFile('git', ['log', '--format=%h %s', '-n', '10', `${a.base}..refs/heads/${a.branch}`, '--'], { cwd: mainRepo, encoding: 'utf8' }, (error, stdout) => resolve(error ? '' : stdout)));
+    found.set(a.branch, out.split('\n').filter(Boolean));
+  }
+  return found;
+}
+
 /** What an agent needs to start: the task, its context, and what its dependencies produced. */
-export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed' | 'resumed'): string {
+export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed' | 'resumed', commits: AttemptCommits = new Map()): string {
   const lines = [
     `${kind === 'resumed' ? 'You already hold' : 'Claimed'} ${task.id} (priority ${task.priority}, attempt ${task.attempts}, token ${task.token}): ${task.description}`,
   ];
   if (task.context.files.length) lines.push(`files: ${task.context.files.join(', ')}`);
   if (task.context.hints) lines.push(`hints: ${task.context.hints}`);
+  if (task.history.length) lines.push(...previousAttempts(task, commits));
   if (task.dependencies.length) {
     lines.push('results of the tasks it depends on:');
     for (const id of task.dependencies) {
@@ -119,6 +149,18 @@ export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed
 }
 
 export async function requestTask(coordDir: string, instanceId: number, opts: RequestOptions = {}): Promise<RequestResult> {
+  let mainRepo: string | undefined;
+  let byIdSeen = new Map<string, Task>();
+  const result = await claimOrResume(coordDir, instanceId, opts, (repo, byId) => {
+    mainRepo = repo;
+    byIdSeen = byId;
+  });
+  if (result.kind === 'none' || result.task.history.length === 0) return result;
+  // Earlier attempts' commits come from git, after the lock is released.
+  return { ...result, briefing: taskBriefing(result.task, byIdSeen, result.kind, await attemptCommits(result.task, mainRepo)) };
+}
+
+async function claimOrResume(coordDir: string, instanceId: number, opts: RequestOptions, seen: (mainRepo: string, byId: Map<string, Task>) => void): Promise<RequestResult> {
   const wanted = opts.taskId === undefined ? undefined : normalizeTaskId(opts.taskId);
   return transact(coordDir, async (tx) => {
     const queue = await openQueue(tx, opts.settings);
@@ -129,6 +171,7 @@ export async function requestTask(coordDir: string, instanceId: number, opts: Re
       save(queue);
     }
     const byId = tasksById(queue.doc);
+    seen(me.main_repo, byId);
     const held = queue.doc.tasks.filter((t) => t.status === 'claimed' && t.claimed_by === me.name).sort((a, b) => compareText(a.claimed_at ?? '', b.claimed_at ?? ''));
     if (wanted) {
       const task = findTask(queue, wanted);
@@ -160,7 +203,8 @@ export interface HolderOptions {
 function lostLeaseNote(queue: Queue, me: Instance, taskId?: string): string {
   const lost = queue.doc.lost_leases[me.name];
   if (!lost || (taskId && lost.task !== taskId)) return '';
-  return `your lease on ${lost.task} expired at ${lost.expired_at} (no call for ${queue.settings.leaseMinutes} min); `;
+  if (lost.why === 'expired') return `your lease on ${lost.task} expired at ${lost.expired_at} (no call for ${queue.settings.leaseMinutes} min); `;
+  return `your claim on ${lost.task} ended at ${lost.expired_at} (${lost.why}); `;
 }
 
 /** The task `me` holds and acts on: the named one, or the only one it holds. Refuses anything else. */
@@ -257,7 +301,10 @@ export async function reportProgress(coordDir: string, instanceId: number, progr
     const held = queue.doc.tasks.filter((t) => t.status === 'claimed' && t.claimed_by === me.name);
     const lost = queue.doc.lost_leases[me.name];
     if (lost && held.length === 0) {
-      throw new WtError(`${lostLeaseNote(queue, me)}${lost.task} went back to the queue, so this progress was not recorded`, 'run request-task to get work again', ExitCode.notHolder);
+      throw new WtError(`${lostLeaseNote(queue, me)}${lost.task} is no longer yours, so this progress was not recorded`, 'run request-task to get work again', ExitCode.notHolder);
+    }
+    if (opts.token !== undefined && !held.some((t) => t.token === opts.token)) {
+      throw new WtError(`${lostLeaseNote(queue, me)}token ${opts.token} is not a claim ${me.name} holds${held.length ? ` (yours: ${held.map((t) => `${t.id} token ${t.token}`).join(', ')})` : ''}; nothing was recorded`, 'that claim ended; run request-task to get work again', ExitCode.notHolder);
     }
     await touchInstance(tx, instanceId, queue.now);
     if (progress !== undefined) me.progress = progress;
@@ -289,6 +336,7 @@ export async function requeueTask(coordDir: string, taskId: string, settings?: Q
     if (task.status === 'available') throw new WtError(`${task.id} is already available`, 'nothing to requeue');
     const previous = { status: task.status, holder: task.claimed_by };
     if (task.status === 'claimed') {
+      endClaimByOthers(queue, task, 'requeued', 'requeued by the leader');
       dropAssignment(queue, task.claimed_by, task.id);
       await afterTaskReleased(tx, task, instanceByName(queue, task.claimed_by) ?? null);
     }
@@ -307,6 +355,7 @@ export async function cancelTask(coordDir: string, taskId: string, settings?: Qu
     if (task.status === 'done' || task.status === 'cancelled') throw new WtError(`${task.id} is already ${task.status}`, 'nothing to cancel');
     const holder = task.claimed_by;
     if (task.status === 'claimed') {
+      endClaimByOthers(queue, task, 'cancelled', 'cancelled by the leader');
       dropAssignment(queue, holder, task.id);
       await afterTaskReleased(tx, task, instanceByName(queue, holder) ?? null);
     }
@@ -325,6 +374,7 @@ export async function releaseTasksOf(coordDir: string, names: string[], settings
     for (const task of queue.doc.tasks) {
       if (task.status !== 'claimed' || !names.includes(task.claimed_by ?? '')) continue;
       const holder = task.claimed_by;
+      recordAttempt(task, instanceByName(queue, holder) ?? null, 'released', 'its instance was torn down', queue.now);
       dropAssignment(queue, holder, task.id);
       await afterTaskReleased(tx, task, instanceByName(queue, holder) ?? null);
       Object.assign(task, { status: 'available', claimed_by: null });

@@ -48,6 +48,7 @@ function newTask(id: string, input: TaskInput, dependencies: string[], now: Date
     attempts: 0,
     result: null,
     token: 0,
+    history: [],
   };
 }
 

@@ -8,6 +8,7 @@ import type { InstanceContext } from '../context.js';
 import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 import { messageText } from '../message-input.js';
+import { terminalText } from '../../lib/terminal-text.js';
 
 /** Absolute paths inside this worktree (or the main checkout) become repository-relative. */
 function patternOf(ctx: InstanceContext, input: string): string {
@@ -55,8 +56,10 @@ function stagedPaths(worktree: string): string[] {
 
 export const checkClaims: VerbHandler = async (ctx, args) => {
   const parsed = parseVerbArgs('check-claims', args, ['--staged', '--json']);
-  const paths = parsed.flags.has('--staged') ? stagedPaths(ctx.worktree) : parsed.positionals;
-  const conflicts = paths.length ? findClaimConflicts(await listClaims(ctx.coordDir), ctx.name, paths) : [];
+  const staged = parsed.flags.has('--staged');
+  const paths = staged ? stagedPaths(ctx.worktree) : parsed.positionals.map((p) => patternOf(ctx, p));
+  // Staged paths are files; named paths are read as a claim would read them: one rule for both.
+  const conflicts = paths.length ? findClaimConflicts(await listClaims(ctx.coordDir), ctx.name, paths, { files: staged }) : [];
   if (parsed.flags.has('--json')) return { output: JSON.stringify(conflicts, null, 2), exitCode: conflicts.length ? ExitCode.conflict : ExitCode.ok };
   if (conflicts.length === 0) return {};
   const holders = [...new Set(conflicts.map((c) => c.claim.instance))];
@@ -65,7 +68,7 @@ export const checkClaims: VerbHandler = async (ctx, args) => {
     ...conflicts.map((c) => `  ${c.path}: claimed by ${c.claim.instance} as ${c.claim.pattern}${c.claim.reason ? ` ("${c.claim.reason}")` : ''}`),
     `Ask ${holders.join(', ')} first (coordinate.sh send ${holders[0]} "..."), or commit anyway with: git commit --no-verify`,
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  process.stderr.write(`${terminalText(lines.join('\n'))}\n`);
   return { exitCode: ExitCode.conflict };
 };
 

@@ -1,7 +1,7 @@
 import { UsageError } from '../../lib/errors.js';
 import { reportProgress } from '../../coord/queue/index.js';
 import type { VerbHandler } from '../verbs.js';
-import { parseVerbArgs } from './args.js';
+import { parseToken, parseVerbArgs } from './args.js';
 
 /** `0.7`, `70%`; anything that looks like a number but is outside 0..1 is an error, not a message. */
 export function parseProgress(text: string): number | undefined {
@@ -17,7 +17,7 @@ export function parseProgress(text: string): number | undefined {
 }
 
 export const run: VerbHandler = async (ctx, args) => {
-  const { positionals } = parseVerbArgs('report-progress', args);
+  const { positionals, options } = parseVerbArgs('report-progress', args, [], ['--token']);
   let progress: number | undefined;
   let message: string | undefined;
   if (positionals.length === 0) {
@@ -30,6 +30,6 @@ export const run: VerbHandler = async (ctx, args) => {
     const rest = progress === undefined ? positionals : positionals.slice(1);
     message = rest.length ? rest.join(' ') : undefined;
   }
-  await reportProgress(ctx.coordDir, ctx.id, progress, message);
+  await reportProgress(ctx.coordDir, ctx.id, progress, message, { token: parseToken(options.get('--token')) });
   return { output: `reported ${progress === undefined ? 'a message' : `${Math.round(progress * 100)}%`}${message ? `: ${message}` : ''}` };
 };

@@ -21,7 +21,8 @@ export const run: VerbHandler = async (ctx, args) => {
   const config = await readConfig(ctx.mainRepo, ctx.coordDir);
   const text = parsed.positionals.length ? parsed.positionals.join(' ') : await readDiscoveryFromStdin();
   // Attribute to the task the instance holds when it holds exactly one, unless told otherwise.
-  const task = parsed.options.get('--task') ?? (ctx.info.assigned_tasks.length === 1 ? ctx.info.assigned_tasks[0]! : null);
+  const given = parsed.options.get('--task');
+  const task = given ?? (ctx.info.assigned_tasks.length === 1 ? ctx.info.assigned_tasks[0]! : null);
   const queued = await queueDiscovery(
     ctx.coordDir,
     {
@@ -31,10 +32,15 @@ export const run: VerbHandler = async (ctx, args) => {
       text,
       files: (parsed.options.get('--files') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
     },
-    { categories: config.memory_categories },
+    { categories: config.memory_categories, taskGiven: given !== undefined },
   );
-  const merge = config.memory_auto_merge ? await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js'), ctx.memoryBankDir) : 'off';
-  if (parsed.flags.has('--json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, control_characters_removed: queued.removed, auto_merge: merge }) };
+  // Queued: from here on nothing may turn this into an error, or the agent would send it again.
+  const merge = !config.memory_auto_merge ? 'off' : await triggerAutoMerge(ctx.coordDir, ctx.mainRepo, path.join(path.dirname(process.argv[1] ?? ''), 'cli.js'), ctx.memoryBankDir).catch((error: Error) => {
+    process.stderr.write(`warning: ${queued.id} is queued, but the background merge did not start (${error.message}); the leader's wt-coord merge-memory will merge it\n`);
+    return 'unavailable' as const;
+  });
+  if (parsed.flags.has('--json')) return { output: JSON.stringify({ id: queued.id, category: queued.category, duplicate: queued.duplicate, control_characters_removed: queued.removed, auto_merge: merge }) };
+  if (queued.duplicate) return { output: `${queued.id} already queued (${queued.category}): the same discovery was sent before, nothing new was queued` };
   const cleaned = queued.removed ? ` (${queued.removed} control characters removed)` : '';
   const when =
     merge === 'started' || merge === 'pending'
