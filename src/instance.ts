@@ -3,6 +3,7 @@
 // Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads.
 import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
+import { storeSelection } from './coord/store-choice.js';
 import { usageText, verbs } from './instance/verbs.js';
 import { terminalSafe, terminalText } from './lib/terminal-text.js';
 
@@ -37,6 +38,11 @@ async function main(argv: string[]): Promise<number> {
     if (!heartbeatRenewed()) {
       await heartbeat(ctx.coordDir, ctx.id).catch((error: unknown) => process.stderr.write(`${terminalText(`warning: done, but the lease was not renewed: ${formatError(error).replace(/^error: /, '')}`)}\n`));
     }
+  }
+  // A store shared by machines: bring this machine's memory bank up to the latest merge (one query;
+  // like the heartbeat, a failure after the verb's work is a warning, not an error).
+  if (storeSelection(ctx.coordDir)) {
+    await (await import('./instance/memory-sync.js')).syncSharedMemory(ctx).catch((error: unknown) => process.stderr.write(`${terminalText(`warning: done, but the memory bank was not brought up to date: ${formatError(error).replace(/^error: /, '')}`)}\n`));
   }
   if (result.output) process.stdout.write(terminalSafe(result.output.endsWith('\n') ? result.output : `${result.output}\n`));
   return result.exitCode ?? ExitCode.ok;

@@ -74,6 +74,12 @@ test('a discovery queued on b is in a\'s systemPatterns.md after merge-memory on
   const merged = await a.cli(['merge-memory']);
   assert.equal(merged.exitCode, 0, merged.stderr);
   assert.match(readFileSync(path.join(a.dir, 'memory-bank', 'systemPatterns.md'), 'utf8'), /Sessions are stored in Redis/);
+  // b's next call (any verb) brings b's own memory bank to that merge, in the background.
+  assert.equal((await b.coordinate(4, ['status'])).exitCode, 0);
+  const bBank = path.join(b.dir, 'memory-bank', 'systemPatterns.md');
+  for (let i = 0; i < 600 && !readFileSync(bBank, 'utf8').includes('Sessions are stored in Redis'); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(readFileSync(bBank, 'utf8'), /Sessions are stored in Redis/, "b's memory-bank-shared/ has the merge made on a");
+  assert.match(readFileSync(path.join(b.instanceDir(3), 'memory-bank-shared', 'systemPatterns.md'), 'utf8'), /Sessions are stored in Redis/);
   // Exactly once: merging again (on either machine) adds nothing.
   assert.match((await b.cli(['merge-memory'])).stdout, /merged 0 new/);
   assert.equal(server.psql(`SELECT state, count(*) FROM wtc_log WHERE log = 'discoveries' GROUP BY state`, 'wtcoord'), 'merged|1');

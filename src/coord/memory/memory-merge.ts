@@ -14,6 +14,7 @@ import { withLock } from '../../lib/lock.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { readDoc } from '../../store/store.js';
 import { transact } from '../transact.js';
+import { remoteStoreFor } from '../../store/remote.js';
 import { readTextIfExists } from '../../lib/json-file.js';
 import { DEFAULT_CATEGORIES, moveRecords, queuePaths, readQueue, removeStaleQueueTemps, type CorruptRecord, type DiscoveryRecord } from './memory-queue.js';
 import { discoveryKey, memoryStateDoc, normalizeText, type MemoryEntry, type MemoryState } from './memory-state.js';
@@ -22,6 +23,8 @@ import { DECISION_MARKERS, DISCOVERY_MARKERS, cacheFileName, renderCacheFile, re
 export const MERGE_LOCK = 'memory-merge.lock';
 /** Created by an instance that starts a background merge; removed by a merger before it reads the queue. */
 export const MERGE_PENDING = 'memory-merge.pending';
+/** With a store shared by machines: the merge generation this checkout's bank was last rendered from. */
+export const BANK_GENERATION_FILE = 'memory-bank.generation';
 export const SYSTEM_PATTERNS = 'systemPatterns.md';
 export const DECISION_LOG = 'decision-log.md';
 export const KNOWLEDGE_CACHE = 'knowledge-cache';
@@ -180,6 +183,7 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
       await (target.withWritableBank ? target.withWritableBank(write) : write());
     }
     await moveRecords(queue.records.map((r) => r.file), dirs.merged, target.coordDir);
+    if (remoteStoreFor(target.coordDir)) await writeFileAtomic(path.join(target.coordDir, BANK_GENERATION_FILE), `${plan.state.generation}\n`, { fsync: false });
     return report;
   }, { staleMs: 10 * 60_000, timeoutMs: 10 * 60_000 });
 }
