@@ -47,6 +47,7 @@ describe('hooks and pane together', () => {
     assert.equal(answered.state, 'working', 'a prompt answered in the pane is no longer waited on');
     assert.equal(combine(hook('waiting-permission'), readClaudePane(pane('pane-permission')), Date.now()).tool, 'Bash: x', "the hook's tool is kept");
     assert.equal(combine(hook('starting'), null, Date.now()).state, 'starting');
+    assert.equal(combine(hook('starting'), readClaudePane(pane('pane-idle')), Date.now()).state, 'starting', 'a fresh start is not idle yet: the prompt is on its way');
   });
 
   test('hook events map to states; the same state again keeps its since and writes nothing', async () => {

@@ -2,6 +2,7 @@
 // main checkout, under the name `leader`.
 import type { Command } from 'commander';
 import { helpDefault } from '../config/config.js';
+import { wakeIdleAgents } from '../agents/wake/index.js';
 import { UsageError, WtError } from '../lib/errors.js';
 import { LEADER } from '../coord/messages/index.js';
 import { formatInbox, formatMessageLine, formatSkipped } from '../coord/messages/index.js';
@@ -33,8 +34,10 @@ interface SendFlags {
 async function deliver(input: Omit<SendInput, 'from'>, flags: SendFlags): Promise<void> {
   const repo = await repoReady();
   const message = await sendMessage(repo.coordDir, { ...input, from: LEADER });
-  if (flags.json) return printJson(message);
-  printLines(`sent ${message.id} to ${audienceOf(message.to)}`);
+  if (flags.json) printJson(message);
+  else printLines(`sent ${message.id} to ${audienceOf(message.to)}`);
+  // An agent idle at its prompt reads the message only when it is given a turn.
+  await wakeIdleAgents(repo).catch(() => []);
 }
 
 const pathsOf = (value?: string) => (value ? value.split(',').map((p) => p.trim()).filter(Boolean) : undefined);

@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { openRepo } from '../workspace/repo.js';
 import { collectStatus, printStatus } from '../workspace/status.js';
+import { collectAgents, printAgents } from '../agents/observe/index.js';
 import { printJson, printLines } from './output.js';
 
 export function register(program: Command): void {
   program
     .command('status')
-    .description('every instance: path, branch, commits ahead, dirty files, progress and task')
+    .description("every instance: path, branch, commits ahead, dirty files, progress and task; its agent's state (working, idle, waiting for permission or at a dialog, rate-limited, exited) with what to do, and its token usage")
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nExample:\n  wt-coord status --json')
     .action(async (options: { json?: boolean }) => {
-      const report = await collectStatus(await openRepo());
-      if (options.json) printJson(report);
-      else printLines(printStatus(report));
+      const repo = await openRepo();
+      const [report, agents] = await Promise.all([collectStatus(repo), collectAgents(repo)]);
+      if (options.json) return printJson({ ...report, agents: agents.agents, agents_usage_total: agents.usage_total });
+      const agentLines = printAgents(agents);
+      printLines(printStatus(report), ...(agentLines.length ? ['', ...agentLines] : []));
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wakeIdleAgents } from '../agents/wake/index.js';
 import { UsageError } from '../lib/errors.js';
 import { cancelTask, getTask, listTasks, requeueTask, resultPath } from '../coord/queue/index.js';
 import { addTask, importTasks } from '../coord/queue/index.js';
@@ -48,6 +49,7 @@ export function register(program: Command): void {
       const added = await addTask(repo.coordDir, { description, priority: parsePriority(o.priority), dependencies: o.depends, files: o.files, hints: o.hint }, settings);
       if (o.json) printJson(added);
       else printLines(`added ${line(added)}`);
+      await wakeIdleAgents(repo).catch(() => []);
     });
 
   task
@@ -61,6 +63,7 @@ export function register(program: Command): void {
       const imported = await importTasks(repo.coordDir, file, settings);
       if (o.json) printJson(imported);
       else printLines(`imported ${imported.length} task(s)`, ...imported.map(line));
+      await wakeIdleAgents(repo).catch(() => []);
     });
 
   task
@@ -106,6 +109,7 @@ export function register(program: Command): void {
       const t = await requeueTask(repo.coordDir, id, settings);
       if (o.json) printJson(t);
       else printLines(`requeued ${line(t)}`);
+      await wakeIdleAgents(repo).catch(() => []);
     });
 
   task

@@ -11,6 +11,16 @@ import { ensureInitialized } from '../workspace/init.js';
 import { claimOptionsOf } from '../workspace/claim-status.js';
 import { printJson, printLines, note } from './output.js';
 import { UsageError } from '../lib/errors.js';
+import { collectAgents, describeAgent } from '../agents/observe/index.js';
+import type { RepoContext } from '../workspace/repo.js';
+
+/** The snapshot with each instance's agent state (the coordination view knows nothing of agents). */
+async function withAgents(repo: RepoContext, snap: WatchSnapshot): Promise<WatchSnapshot> {
+  const { agents } = await collectAgents(repo, { usage: false }).catch(() => ({ agents: [] }));
+  const now = Date.now();
+  const phrase = new Map(agents.filter((a) => a.state !== 'not-started').map((a) => [a.name, describeAgent({ ...a, since: a.waiting_for_person ? a.since : null }, now).slice(a.name.length + 1)]));
+  return { ...snap, instances: snap.instances.map((i) => ({ ...i, agent: phrase.get(i.name) ?? null })) };
+}
 
 /** Files whose churn says nothing new: the lock comes and goes with every transaction. */
 function isNoise(file: string | null): boolean {
@@ -26,7 +36,7 @@ interface Options {
 export function register(program: Command): void {
   program
     .command('watch')
-    .description('live view: instances with task and progress, path claims, recent messages (q or Ctrl-C quits)')
+    .description("live view: instances with task, progress and their agent's state, path claims, recent messages (q or Ctrl-C quits)")
     .option('--once', 'print the view once and exit')
     .option('--json', 'print snapshots as JSON (one line per change; with --once, one document)')
     .option('--messages <n>', 'how many recent messages to keep in view', '50')
@@ -38,7 +48,7 @@ export function register(program: Command): void {
       const messages = Number(options.messages);
       const repo = await openRepo();
       await ensureInitialized(repo);
-      const collect = () => collectWatchSnapshot(repo.coordDir, { ...claimOptionsOf(repo), messages });
+      const collect = async () => withAgents(repo, await collectWatchSnapshot(repo.coordDir, { ...claimOptionsOf(repo), messages }));
       if (options.once) {
         const snap = await collect();
         if (options.json) return printJson(snap);
@@ -173,8 +183,8 @@ async function runLive(coordDir: string, collect: () => Promise<WatchSnapshot>, 
     note(`watch: file-system events unavailable (${(error as Error).message.split('\n')[0]}); polling every 250 ms`);
     clock = setInterval(schedule, 250);
   }
-  // The clock line and "seen Ns ago" age even when nothing changes.
-  if (!clock) clock = setInterval(schedule, 5_000);
+  // The clock line, "seen Ns ago" and the agents' states (their files live in a subfolder) change even when the folder does not.
+  if (!clock) clock = setInterval(schedule, 2_000);
   await refresh();
   await done;
 }

@@ -1,11 +1,14 @@
 // The final report of a run: what each task produced (from results/), which failed and why, each
-// instance's commits, and what the supervisor had to do. collectReport returns data; renderReport text.
+// instance's commits, each agent's last state and token usage, and what the supervisor had to do.
+// collectReport returns data; renderReport text.
 import { promises as fs } from 'node:fs';
 import { git } from '../lib/git.js';
 import { listTasks, resultPath } from '../coord/queue/index.js';
 import { instancesDoc } from '../coord/instances/index.js';
 import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from '../workspace/repo.js';
+import { describeState, formatUsage, type AgentsReport } from '../agents/observe/index.js';
+import type { TokenUsage } from '../agents/kind/index.js';
 
 export interface TaskReport {
   id: string;
@@ -24,6 +27,15 @@ export interface InstanceReport {
   commits: string[];
 }
 
+export interface AgentSummary {
+  name: string;
+  kind: string;
+  /** Its state when the run ended (before the supervisor stopped it). */
+  state: string;
+  sessions: number;
+  usage: TokenUsage | null;
+}
+
 export interface RunReport {
   goal: string;
   outcome: 'done' | 'stuck' | 'interrupted';
@@ -33,6 +45,8 @@ export interface RunReport {
   tasks: TaskReport[];
   instances: InstanceReport[];
   interventions: string[];
+  agents: AgentSummary[];
+  usage_total: TokenUsage | null;
 }
 
 /** The result text without the header completeTask writes into results/<id>.md. */
@@ -40,7 +54,7 @@ function resultBody(text: string): string {
   return text.replace(/^# .*\n\n(?:- .*\n)*\n?/, '').trim();
 }
 
-export async function collectReport(repo: RepoContext, run: { goal: string; outcome: RunReport['outcome']; why: string; started_at: string; instances: string[]; interventions: string[] }): Promise<RunReport> {
+export async function collectReport(repo: RepoContext, run: { goal: string; outcome: RunReport['outcome']; why: string; started_at: string; instances: string[]; interventions: string[]; agents?: AgentsReport | null }): Promise<RunReport> {
   const tasks = await listTasks(repo.coordDir);
   const taskReports: TaskReport[] = [];
   for (const t of tasks) {
@@ -54,7 +68,8 @@ export async function collectReport(repo: RepoContext, run: { goal: string; outc
     const log = await git(repo.mainWorktree, ['log', '--format=%h %s', `${i.base_commit}..refs/heads/${i.branch}`]).catch(() => '');
     instanceReports.push({ name: i.name, branch: i.branch, commits: log.split('\n').filter(Boolean).reverse() });
   }
-  return { goal: run.goal, outcome: run.outcome, why: run.why, started_at: run.started_at, finished_at: new Date().toISOString(), tasks: taskReports, instances: instanceReports, interventions: run.interventions };
+  const agents = (run.agents?.agents ?? []).filter((a) => run.instances.includes(a.name)).map((a) => ({ name: a.name, kind: a.kind, state: describeState(a), sessions: a.sessions, usage: a.usage }));
+  return { goal: run.goal, outcome: run.outcome, why: run.why, started_at: run.started_at, finished_at: new Date().toISOString(), tasks: taskReports, instances: instanceReports, interventions: run.interventions, agents, usage_total: run.agents?.usage_total ?? null };
 }
 
 function firstLines(text: string | null, n: number): string {
@@ -81,6 +96,10 @@ export function renderReport(report: RunReport): string {
     '## Instances',
     ...report.instances.map((i) => `- ${i.name} on ${i.branch}: ${i.commits.length} commit(s)${i.commits.length ? `\n${i.commits.map((c) => `  - ${c}`).join('\n')}` : ''}`),
   ];
+  if (report.agents.length) {
+    lines.push('', '## Agents', ...report.agents.map((a) => `- ${a.name} (${a.kind}): ${a.state} at the end; ${a.usage ? formatUsage(a.usage) : 'no token usage recorded'}${a.sessions ? ` in ${a.sessions} session(s)` : ''}`));
+    if (report.usage_total && report.agents.some((a) => a.usage)) lines.push(`- total: ${formatUsage(report.usage_total)}`);
+  }
   if (report.interventions.length) lines.push('', '## What the supervisor did', ...report.interventions.map((i) => `- ${i}`));
   lines.push('', '## Next', report.outcome === 'done' ? '- bring the branches together: wt-coord integrate --check "<your test command>"' : '- see wt-coord status, wt-coord task list and wt-coord logs <k>; requeue or fix, then wt-coord start', '');
   return lines.join('\n');

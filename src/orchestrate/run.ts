@@ -17,12 +17,13 @@ import { installAgentIntegration } from '../agents/install.js';
 import { shellQuote } from '../lib/shell-quote.js';
 import { resolveAgentCommand } from '../agents/agent-command.js';
 import { DEFAULT_AGENT, listAgentStatuses, startAgents, stopAgents, type AgentStatus } from '../agents/launcher.js';
+import { collectAgents, DEFAULT_WAIT_ALERT_MS, describeAgent, WaitAlerts, type AgentsReport } from '../agents/observe/index.js';
+import { wakeIdleAgents } from '../agents/wake/index.js';
 import { tmuxAvailable } from '../agents/tmux.js';
 import { collectReport, renderReport, type RunReport } from './report.js';
 import { mergeQueuedMemory } from '../workspace/memory-merge-run.js';
 import { driverFor } from '../agents/drivers/index.js';
 import { assertPreflight } from '../agents/launch/index.js';
-import { wakeIdleAgents } from '../agents/wake/index.js';
 import { planningTaskInput, readAndCheckTaskFile, tasksFromPlanResult } from './task-plan.js';
 
 
@@ -36,6 +37,10 @@ export interface RunOptions {
   base?: string;
   noTmux?: boolean;
   pollMs?: number;
+  /** Raise an alert when an agent has waited for a person this long (default 2 minutes). */
+  alertAfterMs?: number;
+  /** A shell command to run for each alert (WT_COORD_ALERT_* variables say which agent and why). */
+  alertCommand?: string | null;
   /** Where a relative agent or tasks path is resolved. */
   cwd: string;
   onLine: (line: string) => void;
@@ -81,11 +86,18 @@ interface Supervision {
   interventions: string[];
 }
 
-function progressLine(elapsedMs: number, tasks: Task[], statuses: AgentStatus[]): string {
+/** "instance-1 working, instance-2 idle, instance-3 waiting for permission (Bash: x) for 40s: wt-coord attach instance-3" */
+function agentsPhrase(agents: AgentsReport['agents'], now: number): string {
+  const started = agents.filter((a) => a.state !== 'not-started' && a.state !== 'stopped');
+  if (started.length === 0) return 'no agent running';
+  // The wait's length is left out of the line (it would change every second); the alert names it.
+  return started.map((a) => (a.waiting_for_person ? describeAgent({ ...a, since: null }, now) : `${a.name} ${describeAgent(a, now).slice(a.name.length + 1)}`)).join(', ');
+}
+
+function progressLine(elapsedMs: number, tasks: Task[], agents: AgentsReport['agents']): string {
   const s = summarize(tasks);
   const working = tasks.filter((t) => t.status === 'claimed').map((t) => `${t.claimed_by} ${t.id}`);
-  const agents = statuses.filter((a) => a.state === 'running').length;
-  return `[${String(Math.round(elapsedMs / 1000)).padStart(4)}s] ${s.done}/${s.total} done, ${s.claimed} working${working.length ? ` (${working.join(', ')})` : ''}, ${s.ready} ready, ${s.waiting} waiting, ${s.failed} failed; ${agents} agent${agents === 1 ? '' : 's'} running`;
+  return `[${String(Math.round(elapsedMs / 1000)).padStart(4)}s] ${s.done}/${s.total} done, ${s.claimed} claimed${working.length ? ` (${working.join(', ')})` : ''}, ${s.ready} ready, ${s.waiting} waiting, ${s.failed} failed; agents: ${agentsPhrase(agents, Date.now())}`;
 }
 
 /**
@@ -94,7 +106,7 @@ function progressLine(elapsedMs: number, tasks: Task[], statuses: AgentStatus[])
  * that its task goes back to the queue for another instance. A task claimed longer than the task
  * timeout is requeued (cancelled after max_attempts timeouts).
  */
-async function supervise(repo: RepoContext, ids: number[], options: RunOptions, agentSpec: string, until?: (tasks: Task[]) => string | null): Promise<Supervision> {
+async function supervise(repo: RepoContext, ids: number[], options: RunOptions, agentSpec: string, roles: Map<number, string>, until?: (tasks: Task[]) => string | null): Promise<Supervision> {
   const interventions: string[] = [];
   const restarts = new Map<number, number>();
   const timeouts = new Map<string, number>();
@@ -108,20 +120,25 @@ async function supervise(repo: RepoContext, ids: number[], options: RunOptions, 
     const used = restarts.get(status.instance) ?? 0;
     if (used >= options.maxRestarts) return false;
     restarts.set(status.instance, used + 1);
-    await startAgents(repo, [status.instance], { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+    await startAgents(repo, [status.instance], { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd, restart: true, skipPreflight: true, roles });
     note(`${status.name}'s agent ${why}: restarted (${used + 1}/${options.maxRestarts})`);
     return true;
   };
-  for (;;) {
+  const alerts = new WaitAlerts(repo.coordDir, { afterMs: options.alertAfterMs ?? DEFAULT_WAIT_ALERT_MS, command: options.alertCommand ?? null });
+  for (let round = 0; ; round++) {
     // Discoveries queued where no merger could write the bank (a sandboxed agent): the leader merges them.
     await mergeQueuedMemory(repo).catch((error: Error) => note(`merging the memory queue failed: ${error.message}`));
     const tasks = await listTasks(repo.coordDir);
     const statuses = await listAgentStatuses(repo, ids);
-    // An agent whose turn ended with nothing ready waits at its prompt: give it the work that is ready now.
-    for (const nudge of await wakeIdleAgents(repo).catch(() => [])) note(`${nudge.name} was idle with work waiting: nudged`);
-    const line = progressLine(Date.now() - started, tasks, statuses);
+    // An agent whose turn ended with nothing ready waits at its prompt: give it the work that is ready now
+    // (a task unblocked by another instance, a message).
+    for (const nudge of await wakeIdleAgents(repo).catch(() => [])) options.onLine(`${nudge.name} was idle with work waiting: nudged`);
+    // The panes are looked at every other round: a tmux call per agent is not free on a busy machine.
+    const { agents } = await collectAgents(repo, { ids, pane: round % 2 === 0, usage: false });
+    const line = progressLine(Date.now() - started, tasks, agents);
     if (line.slice(8) !== lastLine.slice(8)) options.onLine(line);
     lastLine = line;
+    for (const alert of await alerts.check(agents)) note(alert);
     const stop = until?.(tasks);
     if (stop) return { outcome: 'done', why: stop, interventions };
     const s = summarize(tasks);
@@ -200,20 +217,23 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
     throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);
   }
   const ids = spawned.created.map((c) => c.id);
+  const roles = new Map<number, string>(planningTask ? [[ids[0]!, 'planner']] : []);
   const names = spawned.created.map((c) => c.name);
   for (const c of spawned.created) options.onLine(`  ${c.name}: ${c.worktree} on ${c.branch}`);
   const usedTmux = !options.noTmux && tmuxAvailable();
   if (!usedTmux) options.onLine('tmux not available (not installed, --no-tmux, or WT_COORD_NO_TMUX=1): agents run as detached processes (wt-coord logs <k> -f follows one)');
   const interventions: string[] = [];
   let outcome: RunReport['outcome'] = 'done';
+  let finalAgents: AgentsReport | null = null;
   let why = '';
   try {
     const firstIds = planningTask ? [ids[0]!] : ids;
-    const { started } = await startAgents(repo, firstIds, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+    // Preflight ran before the spawn (validateRun).
+    const { started } = await startAgents(repo, firstIds, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd, roles, skipPreflight: true });
     for (const a of started) options.onLine(`  started ${a.name}'s agent ${a.session ? `in tmux session ${a.session} (wt-coord attach ${a.instance})` : `as pid ${a.pid}`}`);
     if (planningTask) {
       const planId = planningTask.id;
-      const planned = await supervise(repo, firstIds, options, agentSpec, (tasks) => (tasks.find((t) => t.id === planId)?.status === 'done' ? 'planned' : null));
+      const planned = await supervise(repo, firstIds, options, agentSpec, roles, (tasks) => (tasks.find((t) => t.id === planId)?.status === 'done' ? 'planned' : null));
       interventions.push(...planned.interventions);
       const plan = (await listTasks(repo.coordDir)).find((t) => t.id === planId)!;
       if (plan.status !== 'done') {
@@ -225,11 +245,11 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
         options.onLine(`${names[0]} planned ${added.length} tasks; starting the other agents`);
         const still = await listAgentStatuses(repo, [ids[0]!]);
         const rest = ids.slice(1).concat(still[0]?.state === 'running' ? [] : [ids[0]!]);
-        if (rest.length) await startAgents(repo, rest, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd });
+        if (rest.length) await startAgents(repo, rest, { agent: agentSpec, noTmux: options.noTmux, cwd: options.cwd, roles, skipPreflight: true });
       }
     }
     if (!why) {
-      const result = await supervise(repo, ids, options, agentSpec);
+      const result = await supervise(repo, ids, options, agentSpec, roles);
       outcome = result.outcome;
       why = result.why;
       interventions.push(...result.interventions);
@@ -237,6 +257,8 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
   } finally {
     // Agents get a moment to see the empty queue and exit on their own; the rest (an interactive
     // agent never exits by itself) are stopped. Their logs stay.
+    // Each agent's last state and usage, before the supervisor stops the ones still running.
+    finalAgents = await collectAgents(repo, { ids }).catch(() => null);
     let running: number[] = [];
     for (let i = 0; i < 10; i++) {
       running = (await listAgentStatuses(repo, ids)).filter((a) => a.state === 'running').map((a) => a.instance);
@@ -247,7 +269,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
     // What the agents queued last is merged now: nothing is left pending after a run.
     await mergeQueuedMemory(repo).catch((error: Error) => options.onLine(`merging the memory queue failed: ${error.message}`));
   }
-  const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions });
+  const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions, agents: finalAgents });
   const text = renderReport(report);
   const reportFile = path.join(repo.coordDir, 'report.md');
   await writeFileAtomic(reportFile, text);

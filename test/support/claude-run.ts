@@ -89,3 +89,27 @@ export async function claudePidOf(repoDir: string, name: string): Promise<number
 export async function processList(): Promise<string> {
   return String((await execa('ps', ['-eww', '-o', 'args='], { reject: false })).stdout);
 }
+
+/** What an instance's tmux pane shows now (for a failure message). */
+export async function paneText(repoDir: string, name: string): Promise<string> {
+  const record = agentRecords(repoDir).find((a) => a.name === name);
+  if (!record?.session) return `(${name} has no tmux session)`;
+  const socket = process.env.WT_COORD_TMUX_SOCKET;
+  const r = await execa('tmux', [...(socket ? ['-L', socket] : []), 'capture-pane', '-p', '-t', `=${record.session}:`], { reject: false });
+  return String(r.stdout).split('\n').filter((l) => l.trim()).slice(-25).join('\n');
+}
+
+/** waitFor, with the instance's pane and agent state added to the failure. */
+export async function waitForAgent<T>(repoDir: string, name: string, what: string, check: () => T | Promise<T>, timeoutMs?: number): Promise<NonNullable<T>> {
+  try {
+    return await waitFor(what, check, timeoutMs);
+  } catch (error) {
+    let state = '';
+    try {
+      state = readFileSync(path.join(repoDir, '.git', 'wt-coord', 'agents', `${name}.state.json`), 'utf8');
+    } catch {
+      state = '(no state file)';
+    }
+    throw new Error(`${(error as Error).message}\n${name} state: ${state}\n${name} pane:\n${await paneText(repoDir, name)}`);
+  }
+}

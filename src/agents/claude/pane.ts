@@ -39,8 +39,14 @@ export function readClaudePane(text: string): PaneReading {
   const retry = lines.find((l) => /(API error|\b429\b|rate limit|overloaded).*retrying in \d+s/i.test(l));
   if (retry) return { state: 'rate-limited', detail: retry.replace(/^[^A-Za-z0-9]+/, '').trim(), idle: false };
   if (busy) return { state: 'working', idle: false };
-  // The input box: a "❯" line between two horizontal rules, and no spinner.
-  const prompt = lines.findIndex((l, i) => /^❯/.test(l) && /^─{10,}/.test(lines[i - 1] ?? '') && /^─{10,}/.test(lines[i + 1] ?? ''));
-  if (prompt >= 0) return { state: 'idle', idle: true };
+  // The input box: a "❯" line between two horizontal rules, and no spinner. It is safe to type
+  // into only when empty (or showing Claude Code's own hint): text someone left there, or a long
+  // line wrapped over two rows, would be submitted with ours.
+  const prompt = lines.findIndex((l, i) => /^❯/.test(l) && /^─{10,}/.test(lines[i - 1] ?? ''));
+  if (prompt >= 0) {
+    const single = /^─{10,}/.test(lines[prompt + 1] ?? '');
+    const empty = /^❯\s*$/.test(lines[prompt]!) || /^❯\s+(Resend your message to try again|Try ")/.test(lines[prompt]!);
+    return { state: 'idle', idle: single && empty };
+  }
   return { state: null, idle: false };
 }

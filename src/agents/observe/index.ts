@@ -2,3 +2,4 @@
 export * from './observe.js';
 export * from './wait-alerts.js';
 export * from './usage.js';
+export * from './report.js';

@@ -67,8 +67,9 @@ export function combine(hook: AgentStateRecord | null, pane: PaneReading | null,
   if (pane.state === 'waiting-dialog' || pane.state === 'rate-limited') return fromPane;
   if (pane.state === 'waiting-permission') return base.state === 'waiting-permission' ? { ...fromPane, tool: base.tool ?? fromPane.tool } : fromPane;
   // The prompt was answered in the pane (the hook reports the tool's end only when it ends).
-  if (base.state === 'waiting-permission' || base.state === 'waiting-dialog' || base.state === 'starting') return fromPane;
-  // Working vs idle: the hooks know best, unless they have been quiet for a while (an interrupted turn fires no Stop).
+  if (base.state === 'waiting-permission' || base.state === 'waiting-dialog') return fromPane;
+  // Starting, working or idle: the hooks know best, unless they have been quiet for a while (an
+  // interrupted turn fires no Stop; an agent started without a prompt fires nothing until it gets one).
   if (now - Date.parse(base.at) > HOOK_FRESH_MS && base.state !== pane.state) return fromPane;
   return { state: base.state, tool: base.tool ?? null, dialog: base.dialog ?? null, detail: base.detail ?? null, fromPane: false };
 }

@@ -26,11 +26,6 @@ export async function instanceUsage(coordDir: string, record: AgentRecord): Prom
   return { instance: record.instance, name: record.name, sessions: sessions.length, usage: total };
 }
 
-export async function usageByInstance(coordDir: string, records: AgentRecord[]): Promise<{ instances: InstanceUsage[]; total: TokenUsage }> {
-  const instances = await Promise.all(records.map((r) => instanceUsage(coordDir, r)));
-  return { instances, total: instances.reduce((sum, i) => (i.usage ? addUsage(sum, i.usage) : sum), NO_USAGE) };
-}
-
 export function formatUsage(usage: TokenUsage | null): string {
   if (!usage) return 'no usage recorded';
   return `${usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens} input / ${usage.output_tokens} output tokens`;

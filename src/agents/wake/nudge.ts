@@ -23,6 +23,7 @@ import { instancesDoc } from '../../coord/instances/index.js';
 import { readDoc } from '../../coord/transact.js';
 
 export const DEFAULT_NUDGE_INTERVAL_MS = 10_000;
+const STARTING_GRACE_MS = 20_000;
 
 export interface Nudge {
   instance: number;
@@ -67,8 +68,11 @@ export async function wakeIdleAgents(repo: RepoContext, options: { intervalMs?: 
     const driver = driverFor(agentProgram(record.command) ?? record.command);
     if (!driver.readPane || !driver.nudgeText) continue;
     // Cheap first: the hooks' record must say idle (or starting, when no hook has run yet).
+    // Typed while the agent starts, a line is lost or queued behind its first prompt: only idle
+    // agents, or ones that have said nothing for a while since they started.
     const reported = readStateRaw(repo.coordDir, status.name);
-    if (reported?.state !== 'idle' && reported?.state !== 'starting') continue;
+    const quietStart = reported?.state === 'starting' && typeof reported.since === 'string' && Date.now() - Date.parse(reported.since) > STARTING_GRACE_MS;
+    if (reported?.state !== 'idle' && !quietStart) continue;
     const work = await pendingWork(repo.coordDir, status.name);
     if (!hasWork(work)) continue;
     const instance = instances.find((i) => i.id === status.instance);

@@ -13,6 +13,8 @@ export interface WatchInstance {
   progress: number;
   progress_message: string | null;
   last_seen: string | null;
+  /** Its agent's state as the agents layer describes it ("working", "waiting for permission (Bash: x): wt-coord attach instance-2"); filled in by the command. */
+  agent?: string | null;
 }
 
 export interface WatchSnapshot {
@@ -47,7 +49,8 @@ function ago(iso: string | null, now: number): string {
 function instanceLine(i: WatchInstance, now: number): string {
   const task = i.tasks.length ? i.tasks.join(',') : 'no task';
   const bar = `${String(Math.round(i.progress * 100)).padStart(3)}%`;
-  return `${i.name.padEnd(12)} ${task.padEnd(10)} ${bar} ${ago(i.last_seen, now).padEnd(14)} ${terminalText(i.progress_message ?? '', { oneLine: true })}`;
+  const agent = i.agent ? `  [agent: ${terminalText(i.agent, { oneLine: true })}]` : '';
+  return `${i.name.padEnd(12)} ${task.padEnd(10)} ${bar} ${ago(i.last_seen, now).padEnd(14)} ${terminalText(i.progress_message ?? '', { oneLine: true })}${agent}`;
 }
 
 function claimLine(c: ListedClaim): string {
@@ -89,7 +92,7 @@ export function describeChanges(before: WatchSnapshot | null, after: WatchSnapsh
   const prior = new Map(before.instances.map((i) => [i.name, i]));
   for (const i of after.instances) {
     const was = prior.get(i.name);
-    if (!was || was.progress !== i.progress || was.progress_message !== i.progress_message || was.tasks.join() !== i.tasks.join()) lines.push(`instance ${instanceLine(i, now)}`);
+    if (!was || was.progress !== i.progress || was.progress_message !== i.progress_message || was.tasks.join() !== i.tasks.join() || (was.agent ?? null) !== (i.agent ?? null)) lines.push(`instance ${instanceLine(i, now)}`);
   }
   for (const name of prior.keys()) if (!after.instances.some((i) => i.name === name)) lines.push(`instance ${name} removed`);
   const key = (c: ListedClaim) => `${c.instance}\0${c.pattern}`;
