@@ -13,7 +13,7 @@ import { readClaudePane } from '../src/agents/claude/pane.js';
 import { claudePreflight } from '../src/agents/claude/preflight.js';
 import { stateForHook } from '../src/agents/claude/hooks/hook-state.js';
 import { transcriptUsage } from '../src/agents/claude/usage.js';
-import { combine } from '../src/agents/observe/observe.js';
+import { combine } from '../src/agents/observe/combine.js';
 import { readStateRaw, recordState } from '../src/agents/state/state-file.js';
 import { envFileText, writeEnvFile } from '../src/agents/launch/env-file.js';
 import { splitCommandLine } from '../src/agents/agent-command.js';

@@ -67,7 +67,7 @@ export interface AgentDriver {
   preflight?(context: PreflightContext): Promise<PreflightProblem[]>;
   /** Reads a tmux pane's visible text. */
   readPane?(text: string): PaneReading;
-  /** The line typed into an idle agent's pane to give it new work. */
+  /** The line typed into an idle agent's pane to give it new work; it must start with "wt-coord:" (the waker recognises one left unsubmitted). */
   nudgeText?(coordinateScript: string, what: string): string;
   /** Token usage of one session record (e.g. from its transcript). */
   usage?(session: { id: string; transcript: string | null }): Promise<TokenUsage | null>;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { agentProgram } from '../agent-kind.js';
 import { driverFor } from '../drivers/index.js';
 import type { PaneReading } from '../kind/index.js';
+import { combine } from './combine.js';
 import type { AgentStatus } from '../launcher.js';
 import { tmux } from '../tmux.js';
 import { AGENT_STATES, WAITING_FOR_PERSON, readStateRaw, readSessionsRaw, recordState, type AgentStateName, type AgentStateRecord } from '../state/index.js';
@@ -40,40 +41,12 @@ export interface ObservedAgent {
   session_id: string | null;
 }
 
-/** A hook record is trusted over the pane only while it is this fresh; after that the pane wins. */
-const HOOK_FRESH_MS = 5_000;
-
 function validRecord(coordDir: string, name: string, startedAt: string): AgentStateRecord | null {
   const parsed = stateRecordSchema.safeParse(readStateRaw(coordDir, name));
   if (!parsed.success) return null;
   // A record from before this launch says nothing about this run of the agent.
   return Date.parse(parsed.data.at) >= Date.parse(startedAt) - 1_000 ? (parsed.data as AgentStateRecord) : null;
 }
-
-/** Decides between the hooks' record and the screen. */
-export interface Combined {
-  state: AgentStateName;
-  tool: string | null;
-  dialog: string | null;
-  detail: string | null;
-  fromPane: boolean;
-}
-
-export function combine(hook: AgentStateRecord | null, pane: PaneReading | null, now: number): Combined {
-  const base = hook ?? { state: 'starting' as const, tool: null, dialog: null, detail: null, at: new Date(0).toISOString() };
-  if (!pane?.state) return { state: base.state, tool: base.tool ?? null, dialog: base.dialog ?? null, detail: base.detail ?? null, fromPane: false };
-  const fromPane = { state: pane.state, tool: pane.tool ?? null, dialog: pane.dialog ?? null, detail: pane.detail ?? null, fromPane: true };
-  // A dialog, a permission prompt or a retry loop on screen is what the agent is doing, whatever was reported last.
-  if (pane.state === 'waiting-dialog' || pane.state === 'rate-limited') return fromPane;
-  if (pane.state === 'waiting-permission') return base.state === 'waiting-permission' ? { ...fromPane, tool: base.tool ?? fromPane.tool } : fromPane;
-  // The prompt was answered in the pane (the hook reports the tool's end only when it ends).
-  if (base.state === 'waiting-permission' || base.state === 'waiting-dialog') return fromPane;
-  // Starting, working or idle: the hooks know best, unless they have been quiet for a while (an
-  // interrupted turn fires no Stop; an agent started without a prompt fires nothing until it gets one).
-  if (now - Date.parse(base.at) > HOOK_FRESH_MS && base.state !== pane.state) return fromPane;
-  return { state: base.state, tool: base.tool ?? null, dialog: base.dialog ?? null, detail: base.detail ?? null, fromPane: false };
-}
-
 
 export async function capturePane(session: string): Promise<string | null> {
   return tmux(['capture-pane', '-p', '-t', `=${session}:`]).catch(() => null);

@@ -23,7 +23,6 @@ import { instancesDoc } from '../../coord/instances/index.js';
 import { readDoc } from '../../coord/transact.js';
 
 export const DEFAULT_NUDGE_INTERVAL_MS = 10_000;
-const STARTING_GRACE_MS = 20_000;
 
 export interface Nudge {
   instance: number;
@@ -57,6 +56,22 @@ async function claimNudgeSlot(file: string, intervalMs: number, idleSince: numbe
   }
 }
 
+/** Every nudge text starts with this (the drivers' nudgeText), so one left in an input box is recognised. */
+const NUDGE_MARK = 'wt-coord:';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Presses Enter, and again (a few times) while the typed line still sits in the input box: a busy TUI can drop a key. */
+async function submitTyped(session: string, text: string): Promise<void> {
+  const head = text.slice(0, 40);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await tmux(['send-keys', '-t', `=${session}:`, 'Enter']);
+    await sleep(400);
+    const screen = await capturePane(session);
+    if (screen === null || !screen.split('\n').some((l) => l.startsWith(`❯ ${head}`))) return;
+  }
+}
+
 /** Types a nudge into every idle agent that has work waiting; returns the ones it nudged. */
 export async function wakeIdleAgents(repo: RepoContext, options: { intervalMs?: number } = {}): Promise<Nudge[]> {
   const statuses = (await listAgentStatuses(repo).catch(() => [])).filter((s) => s.state === 'running' && s.record?.mode === 'tmux' && s.record.session);
@@ -68,24 +83,29 @@ export async function wakeIdleAgents(repo: RepoContext, options: { intervalMs?: 
     const driver = driverFor(agentProgram(record.command) ?? record.command);
     if (!driver.readPane || !driver.nudgeText) continue;
     // Cheap first: the hooks' record must say idle (or starting, when no hook has run yet).
-    // Typed while the agent starts, a line is lost or queued behind its first prompt: only idle
-    // agents, or ones that have said nothing for a while since they started.
+    // Only an agent its hooks (or a long quiet pane) report idle: typed while it starts, a line
+    // is lost or left unsubmitted in its input box.
     const reported = readStateRaw(repo.coordDir, status.name);
-    const quietStart = reported?.state === 'starting' && typeof reported.since === 'string' && Date.now() - Date.parse(reported.since) > STARTING_GRACE_MS;
-    if (reported?.state !== 'idle' && !quietStart) continue;
+    if (reported?.state !== 'idle') continue;
     const work = await pendingWork(repo.coordDir, status.name);
     if (!hasWork(work)) continue;
     const instance = instances.find((i) => i.id === status.instance);
     if (!instance) continue;
     const screen = await capturePane(record.session!);
-    if (screen === null || !driver.readPane(screen).idle) continue;
+    if (screen === null) continue;
+    // A nudge of ours left unsubmitted in the input box (its Enter was lost): submit it, type nothing more.
+    if (screen.split('\n').some((l) => l.startsWith(`❯ ${NUDGE_MARK}`))) {
+      await submitTyped(record.session!, NUDGE_MARK);
+      continue;
+    }
+    if (!driver.readPane(screen).idle) continue;
     const marker = path.join(repo.coordDir, AGENTS_RUNTIME_DIR, `${status.name}.nudged`);
     const idleSince = typeof reported.since === 'string' ? Date.parse(reported.since) : 0;
     if (!(await claimNudgeSlot(marker, options.intervalMs ?? DEFAULT_NUDGE_INTERVAL_MS, idleSince))) continue;
     const text = driver.nudgeText(coordinateScriptPath(instance.worktree), describeWork(work));
     // Literal text, then Enter as a key of its own: the agent sees a typed line and its submit.
     await tmux(['send-keys', '-t', `=${record.session}:`, '-l', text]);
-    await tmux(['send-keys', '-t', `=${record.session}:`, 'Enter']);
+    await submitTyped(record.session!, text);
     recordState(repo.coordDir, status.name, { state: 'working', source: 'nudge', detail: describeWork(work) });
     await transact(repo.coordDir, async (tx) => tx.event({ type: 'agent.nudged', instance: status.name, data: { work: describeWork(work) } }));
     nudged.push({ instance: status.instance, name: status.name, text });
