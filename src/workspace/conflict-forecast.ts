@@ -1,0 +1,109 @@
+// The conflict forecast: for each instance branch, whether it merges cleanly into the integration
+// target, and for each pair of instance branches, whether they conflict with each other, with the
+// files. A merge's outcome depends only on the two commits, so outcomes are cached by commit ids in
+// the coordination folder: a forecast after one branch moved recomputes only that branch's merges.
+import path from 'node:path';
+import { z } from 'zod';
+import { WtError } from '../errors.js';
+import { resolveCommit } from '../git.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { readTextIfExists, toJsonText } from '../store/json-file.js';
+import { forecastMerges, type MergeOutcome } from './merge-tree.js';
+
+export const FORECAST_CACHE_FILE = 'conflict-forecast.json';
+
+const outcomeSchema = z.object({
+  result: z.enum(['clean', 'conflict', 'unmergeable']),
+  files: z.array(z.string()),
+  conflicts: z.array(z.object({ kind: z.string(), paths: z.array(z.string()), message: z.string() })),
+  error: z.string().optional(),
+});
+const cacheSchema = z.object({ version: z.literal(1), merges: z.record(z.string(), outcomeSchema) });
+
+export interface ForecastBranch {
+  name: string;
+  branch: string;
+}
+
+export interface BranchForecast extends ForecastBranch {
+  /** null: the branch does not exist. */
+  commit: string | null;
+  /** Merging this branch into the target; null when the branch does not exist. */
+  into_target: MergeOutcome | null;
+}
+
+export interface PairForecast {
+  a: string;
+  b: string;
+  outcome: MergeOutcome;
+}
+
+export interface ConflictForecast {
+  target: { ref: string; commit: string };
+  branches: BranchForecast[];
+  /** Every pair of existing branches, in instance order. */
+  pairs: PairForecast[];
+  /** Merges computed now (the rest came from the cache). */
+  computed: number;
+}
+
+/** The cache file; unreadable or invalid means empty (it is derived: recomputing is always right). */
+async function readCache(file: string): Promise<Map<string, MergeOutcome>> {
+  const text = await readTextIfExists(file).catch(() => null);
+  if (text === null) return new Map();
+  try {
+    const parsed = cacheSchema.safeParse(JSON.parse(text));
+    return parsed.success ? new Map(Object.entries(parsed.data.merges)) : new Map();
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * Forecasts every instance branch into `targetRef` and every pair of them. `cacheDir` (the
+ * coordination folder) keeps outcomes by commit ids; without it nothing is cached.
+ */
+export async function forecastConflicts(repoDir: string, targetRef: string, branches: ForecastBranch[], cacheDir?: string): Promise<ConflictForecast> {
+  const target = await resolveCommit(repoDir, targetRef);
+  if (!target) throw new WtError(`the integration target ${targetRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (--target <ref>)');
+  const commits = await Promise.all(branches.map((b) => resolveCommit(repoDir, `refs/heads/${b.branch}`)));
+  const cacheFile = cacheDir ? path.join(cacheDir, FORECAST_CACHE_FILE) : null;
+  const cache = cacheFile ? await readCache(cacheFile) : new Map<string, MergeOutcome>();
+
+  const wanted: [string, string][] = [];
+  const key = (ours: string, theirs: string) => `${ours}..${theirs}`;
+  const want = (ours: string, theirs: string) => {
+    if (!cache.has(key(ours, theirs)) && !wanted.some(([a, b]) => a === ours && b === theirs)) wanted.push([ours, theirs]);
+  };
+  commits.forEach((c, i) => {
+    if (!c) return;
+    want(target, c);
+    for (let j = i + 1; j < commits.length; j++) if (commits[j]) want(c, commits[j]!);
+  });
+  const fresh = await forecastMerges(repoDir, wanted);
+  wanted.forEach(([a, b], k) => cache.set(key(a, b), fresh[k]!));
+
+  const used = new Map<string, MergeOutcome>();
+  const lookup = (ours: string, theirs: string) => {
+    const outcome = cache.get(key(ours, theirs))!;
+    used.set(key(ours, theirs), outcome);
+    return outcome;
+  };
+  const result: BranchForecast[] = branches.map((b, i) => ({ ...b, commit: commits[i] ?? null, into_target: commits[i] ? lookup(target, commits[i]!) : null }));
+  const pairs: PairForecast[] = [];
+  for (let i = 0; i < branches.length; i++) {
+    for (let j = i + 1; j < branches.length; j++) {
+      if (commits[i] && commits[j]) pairs.push({ a: branches[i]!.name, b: branches[j]!.name, outcome: lookup(commits[i]!, commits[j]!) });
+    }
+  }
+  // Keep only what this forecast used, so the cache stays as small as the current branches need.
+  if (cacheFile && wanted.length) {
+    await writeFileAtomic(cacheFile, toJsonText({ version: 1, merges: Object.fromEntries(used) }), { fsync: false }).catch(() => undefined);
+  }
+  return { target: { ref: targetRef, commit: target }, branches: result, pairs, computed: wanted.length };
+}
+
+/** The names of the branches `name` is forecast to conflict with. */
+export function conflictingPartners(forecast: ConflictForecast, name: string): string[] {
+  return forecast.pairs.filter((p) => p.outcome.result !== 'clean' && (p.a === name || p.b === name)).map((p) => (p.a === name ? p.b : p.a));
+}
