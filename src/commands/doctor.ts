@@ -2,18 +2,20 @@ import type { Command } from 'commander';
 import { WtError } from '../lib/errors.js';
 import { runDoctor } from '../coord/doctor.js';
 import { openRepo } from '../workspace/repo.js';
+import { checkScratchWorktrees } from '../workspace/scratch-worktree.js';
 import { printJson, printLines } from './output.js';
 
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('check the coordination folder: every store document, the views, events.jsonl, leftover locks and temp files')
-    .option('--fix', 'repair: restore the last good backup of a corrupt document (the corrupt one is kept in .backup/), rewrite broken views, set aside torn event lines, remove dead locks and temp files')
+    .description('check the coordination folder (every store document, the views, events.jsonl, leftover locks and temp files) and scratch worktrees left by a killed integrate')
+    .option('--fix', 'repair: restore the last good backup of a corrupt document (the corrupt one is kept in .backup/), rewrite broken views, set aside torn event lines, remove dead locks, temp files and the scratch worktrees of killed integrates')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit code 0 when all is well (or everything was fixed), 1 when a problem remains.\nExamples:\n  wt-coord doctor\n  wt-coord doctor --fix')
     .action(async (o: { fix?: boolean; json?: boolean }) => {
       const repo = await openRepo();
       const report = await runDoctor(repo.coordDir, Boolean(o.fix));
+      report.findings.push(...(await checkScratchWorktrees(repo.mainWorktree, repo.commonDir, Boolean(o.fix))));
       const open = report.findings.filter((f) => !f.fixed);
       if (o.json) printJson({ ...report, ok: open.length === 0 });
       else {

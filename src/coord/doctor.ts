@@ -17,7 +17,7 @@ import { QUEUE_VIEWS } from './views/queue-views.js';
 import { tasksDoc } from './queue/tasks.js';
 
 export interface DoctorFinding {
-  kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file';
+  kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file' | 'worktree';
   file: string;
   problem: string;
   /** What --fix did (or would do), or why it cannot. */

@@ -4,7 +4,6 @@
 // so the user's checkout is never touched; the integration branch only ever moves to a merge that
 // succeeded and passed the check, so a conflict or a failing check leaves no half-merged state.
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExitCode, WtError } from '../lib/errors.js';
@@ -12,7 +11,11 @@ import { branchExists, git, gitMaybe, listWorktrees, resolveCommit } from '../li
 import { instancesDoc, type Instance } from '../coord/instances/index.js';
 import { tasksDoc, taskNumber, type Task } from '../coord/queue/index.js';
 import { readDoc } from '../coord/transact.js';
+import { recordIntegration } from '../coord/integration-record.js';
 import type { RepoContext } from '../workspace/repo.js';
+import { forecastMerges, type MergeConflict } from '../workspace/merge-tree.js';
+import { addScratchWorktree, cleanUpOnSignal, removeLeftovers } from '../workspace/scratch-worktree.js';
+import { shellQuote } from '../shell-quote.js';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'wt/integration';
 const ZERO = '0000000000000000000000000000000000000000';
@@ -24,12 +27,15 @@ export interface IntegrateOptions {
   base?: string;
   /** Also merge branches of instances that still hold an unfinished task. */
   includeBusy?: boolean;
+  /** The branch `land` moves to the result afterwards (default: the main checkout's branch). */
+  target?: string;
 }
 
 export interface BranchToMerge {
   instance: number;
   name: string;
   branch: string;
+  worktree: string;
   tasks: string[];
   commits: number;
   files: string[];
@@ -43,6 +49,9 @@ export interface IntegrationPlan {
   branches: BranchToMerge[];
   skipped: { name: string; branch: string; reason: string }[];
   overlaps: { file: string; branches: string[] }[];
+  /** Where `wt-coord land` takes the result, and that branch's commit now (land refuses if it moves). */
+  target: string | null;
+  target_commit: string | null;
 }
 
 /** Branch order: a branch whose tasks depend on another branch's tasks comes after it; ties and cycles by the earliest task, then instance. */
@@ -122,7 +131,7 @@ export async function planIntegration(repo: RepoContext, options: IntegrateOptio
     const mergeBase = (await git(repo.mainWorktree, ['merge-base', start, `refs/heads/${instance.branch}`])).trim();
     const files = (await git(repo.mainWorktree, ['diff', '--name-only', mergeBase, `refs/heads/${instance.branch}`])).split('\n').filter(Boolean);
     const done = tasks.filter((t) => t.status === 'done' && t.claimed_by === instance.name).map((t) => t.id).sort();
-    branches.push({ instance: instance.id, name: instance.name, branch: instance.branch, tasks: done, commits, files });
+    branches.push({ instance: instance.id, name: instance.name, branch: instance.branch, worktree: instance.worktree, tasks: done, commits, files });
   }
   if (branches.length === 0) {
     const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
@@ -131,14 +140,35 @@ export async function planIntegration(repo: RepoContext, options: IntegrateOptio
   const byFile = new Map<string, string[]>();
   for (const b of branches) for (const f of b.files) byFile.set(f, [...(byFile.get(f) ?? []), b.branch]);
   const overlaps = [...byFile].filter(([, bs]) => bs.length > 1).map(([file, bs]) => ({ file, branches: bs })).sort((a, b) => a.file.localeCompare(b.file));
-  return { into, create: !exists, start, branches: orderByDependencies(branches, tasks), skipped, overlaps };
+  const target = options.target ?? ((await gitMaybe(repo.mainWorktree, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || null);
+  const targetCommit = target ? await resolveCommit(repo.mainWorktree, `refs/heads/${target}`) : null;
+  if (options.target && !targetCommit) throw new WtError(`--target ${options.target} is not a branch here`, 'name the branch the integration should land on, e.g. --target main');
+  if (target === into) throw new WtError(`the integration branch and the target are both ${into}`, 'integrate into a branch of its own (--into) and land it on the target afterwards');
+  return { into, create: !exists, start, branches: orderByDependencies(branches, tasks), skipped, overlaps, target, target_commit: targetCommit };
+}
+
+export interface SkippedMerge {
+  name: string;
+  branch: string;
+  reason: 'conflict' | 'check';
+  /** The files git left unmerged (conflict). */
+  files: string[];
+  conflicts: MergeConflict[];
+  /** The branches it conflicts with: merged ones it collides with, or the integration branch itself. */
+  conflicts_with: string[];
+  /** The check's last lines (check). */
+  output: string;
+  /** What to run to bring the branch back in. */
+  resolve: string;
 }
 
 export interface IntegrationResult {
   into: string;
   head: string;
   merged: { name: string; branch: string; commit: string }[];
-  stopped: null | { name: string; branch: string; reason: 'conflict' | 'check'; files: string[]; output: string };
+  skipped: SkippedMerge[];
+  /** Scratch worktrees of killed integrates removed before this one started. */
+  cleaned: string[];
 }
 
 export type IntegrateStep = (message: string) => void;
@@ -151,56 +181,103 @@ async function linkDependencies(repo: RepoContext, dir: string): Promise<void> {
   if ((await has(from)) && !(await has(to))) await fs.symlink(from, to);
 }
 
-export async function executeIntegration(repo: RepoContext, plan: IntegrationPlan, options: IntegrateOptions = {}, onStep: IntegrateStep = () => undefined): Promise<IntegrationResult> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'wt-coord-integrate-'));
-  await fs.rmdir(dir);
-  await git(repo.mainWorktree, ['worktree', 'add', '--detach', dir, plan.start]);
-  const merged: IntegrationResult['merged'] = [];
-  let tip = plan.start;
-  let refExists = !plan.create;
-  try {
-    if (options.check) await linkDependencies(repo, dir);
-    for (const b of plan.branches) {
-      onStep(`merging ${b.branch} (${b.name}${b.tasks.length ? `: ${b.tasks.join(', ')}` : ''}, ${b.commits} commit${b.commits === 1 ? '' : 's'})`);
-      const message = `Integrate ${b.name} (${b.branch})${b.tasks.length ? `: ${b.tasks.join(', ')}` : ''}`;
-      const ok = await gitMaybe(dir, ['merge', '--no-ff', '--no-edit', '-m', message, `refs/heads/${b.branch}`]);
-      if (ok === null) {
-        const files = ((await gitMaybe(dir, ['diff', '--name-only', '--diff-filter=U'])) ?? '').split('\n').filter(Boolean);
-        await gitMaybe(dir, ['merge', '--abort']);
-        await gitMaybe(dir, ['reset', '--hard', tip]);
-        return { into: plan.into, head: tip, merged, stopped: { name: b.name, branch: b.branch, reason: 'conflict', files, output: '' } };
-      }
-      if (options.check) {
-        onStep(`  check: ${options.check}`);
-        const result = await execa(options.check, { shell: true, cwd: dir, all: true, reject: false, env: { WT_COORD_INTEGRATING: b.branch } });
-        if (result.exitCode !== 0) {
-          await gitMaybe(dir, ['reset', '--hard', tip]);
-          const output = (result.all ?? '').trim().split('\n').slice(-20).join('\n');
-          return { into: plan.into, head: tip, merged, stopped: { name: b.name, branch: b.branch, reason: 'check', files: [], output: output || `(exit ${result.exitCode}, no output)` } };
-        }
-      }
-      const head = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-      // Compare-and-swap: refuse if someone moved the branch meanwhile.
-      await git(repo.mainWorktree, ['update-ref', '-m', `wt-coord integrate: ${message}`, `refs/heads/${plan.into}`, head, refExists ? tip : ZERO]);
-      refExists = true;
-      tip = head;
-      merged.push({ name: b.name, branch: b.branch, commit: head });
-    }
-    return { into: plan.into, head: tip, merged, stopped: null };
-  } finally {
-    await gitMaybe(repo.mainWorktree, ['worktree', 'remove', '--force', dir]);
-    await fs.rm(dir, { recursive: true, force: true });
-    await gitMaybe(repo.mainWorktree, ['worktree', 'prune']);
-  }
+/**
+ * Which branch a conflicting one collides with: the merged branches it conflicts with on its own
+ * (one merge-tree batch), else those that changed the same files, else the integration branch
+ * (the conflict is with what it held before this run).
+ */
+async function collidesWith(repo: RepoContext, plan: IntegrationPlan, b: BranchToMerge, files: string[], merged: IntegrationResult['merged']): Promise<string[]> {
+  const landed = plan.branches.filter((x) => merged.some((m) => m.branch === x.branch));
+  const outcomes = await forecastMerges(repo.mainWorktree, landed.map((x) => [`refs/heads/${x.branch}`, `refs/heads/${b.branch}`] as const));
+  const alone = landed.filter((_, k) => outcomes[k]!.result !== 'clean').map((x) => x.branch);
+  if (alone.length) return alone;
+  const touching = landed.filter((x) => x.files.some((f) => files.includes(f))).map((x) => x.branch);
+  return touching.length ? touching : [plan.into];
 }
 
-/** The error that ends `integrate` when it stopped: it names the branch and the files or the check. */
-export function stoppedError(result: IntegrationResult): WtError | null {
-  const s = result.stopped;
-  if (!s) return null;
-  const kept = result.merged.length ? `${result.into} keeps the ${result.merged.length} merge(s) before it` : `${result.into} is unchanged`;
-  if (s.reason === 'conflict') {
-    return new WtError(`merging ${s.branch} into ${result.into} conflicts in ${s.files.join(', ') || '(unknown files)'}; stopped cleanly, ${kept}`, `resolve it in ${s.name}'s worktree (git merge ${result.into}, fix, commit) and run integrate again`, ExitCode.conflict, 'CONFLICT');
-  }
-  return new WtError(`the check failed after merging ${s.branch}; that merge was undone, ${kept}`, `fix it on ${s.branch} and run integrate again; the check's output is above`, ExitCode.failure, 'CHECK_FAILED');
+/** Bring the integration branch into the instance's worktree, where the agent (or the user) resolves and commits; then integrate again. */
+function resolveCommand(plan: IntegrationPlan, b: BranchToMerge, reason: SkippedMerge['reason'], into: string): string {
+  const again = `wt-coord integrate${plan.into === DEFAULT_INTEGRATION_BRANCH ? '' : ` --into ${plan.into}`}`;
+  return `cd ${shellQuote(b.worktree)} && git merge ${shellQuote(into)}  # ${reason === 'check' ? 'fix what the check reports' : 'resolve the conflicts'}, commit, then: ${again}`;
+}
+
+/**
+ * Merges every planned branch it can. A branch that conflicts, or fails the check after its merge,
+ * is skipped and left untouched (the merge is undone in the scratch worktree) and the next one is
+ * tried; the integration branch only ever moves to merges that succeeded and passed the check.
+ */
+export async function executeIntegration(repo: RepoContext, plan: IntegrationPlan, options: IntegrateOptions = {}, onStep: IntegrateStep = () => undefined): Promise<IntegrationResult> {
+  const cleaned = (await removeLeftovers(repo.mainWorktree, repo.commonDir)).map((l) => l.path);
+  for (const c of cleaned) onStep(`removed the scratch worktree of a killed integrate: ${c}`);
+  const scratch = await addScratchWorktree(repo.mainWorktree, plan.start);
+  const dir = scratch.dir;
+  let check: { kill: (signal: NodeJS.Signals) => boolean } | null = null;
+  const merged: IntegrationResult['merged'] = [];
+  const skipped: SkippedMerge[] = [];
+  let tip = plan.start;
+  let refExists = !plan.create;
+  // A merge or check cut short by a signal leaves only the scratch worktree, which goes with it.
+  return cleanUpOnSignal(scratch.remove, async () => {
+    try {
+      if (options.check) await linkDependencies(repo, dir);
+      for (const b of plan.branches) {
+        onStep(`merging ${b.branch} (${b.name}${b.tasks.length ? `: ${b.tasks.join(', ')}` : ''}, ${b.commits} commit${b.commits === 1 ? '' : 's'})`);
+        const message = `Integrate ${b.name} (${b.branch})${b.tasks.length ? `: ${b.tasks.join(', ')}` : ''}`;
+        const into = refExists ? plan.into : tip;
+        const ok = await gitMaybe(dir, ['merge', '--no-ff', '--no-edit', '-m', message, `refs/heads/${b.branch}`]);
+        if (ok === null) {
+          const files = [...new Set(((await gitMaybe(dir, ['diff', '--name-only', '--diff-filter=U', '-z'])) ?? '').split('\0').filter(Boolean))];
+          await gitMaybe(dir, ['merge', '--abort']);
+          await git(dir, ['reset', '-q', '--hard', tip]);
+          const [outcome] = await forecastMerges(repo.mainWorktree, [[tip, `refs/heads/${b.branch}`]]);
+          const conflictsWith = await collidesWith(repo, plan, b, files, merged);
+          skipped.push({ name: b.name, branch: b.branch, reason: 'conflict', files, conflicts: outcome?.conflicts ?? [], conflicts_with: conflictsWith, output: '', resolve: resolveCommand(plan, b, 'conflict', into) });
+          onStep(`  skipped: conflicts with ${conflictsWith.join(', ')} in ${files.join(', ') || '(no single file: see git merge)'}`);
+          continue;
+        }
+        if (options.check) {
+          onStep(`  check: ${options.check}`);
+          const running = execa(options.check, { shell: true, cwd: dir, all: true, reject: false, env: { WT_COORD_INTEGRATING: b.branch } });
+          check = running;
+          const result = await running;
+          check = null;
+          if (result.exitCode !== 0) {
+            await git(dir, ['reset', '-q', '--hard', tip]);
+            await gitMaybe(dir, ['clean', '-fdq']);
+            const output = (result.all ?? '').trim().split('\n').slice(-20).join('\n');
+            skipped.push({ name: b.name, branch: b.branch, reason: 'check', files: [], conflicts: [], conflicts_with: [], output: output || `(exit ${result.exitCode}, no output)`, resolve: resolveCommand(plan, b, 'check', into) });
+            onStep(`  skipped: the check failed (exit ${result.exitCode}); the merge was undone`);
+            continue;
+          }
+        }
+        const head = (await git(dir, ['rev-parse', 'HEAD'])).trim();
+        // Compare-and-swap: refuse if someone moved the branch meanwhile.
+        await git(repo.mainWorktree, ['update-ref', '-m', `wt-coord integrate: ${message}`, `refs/heads/${plan.into}`, head, refExists ? tip : ZERO]);
+        refExists = true;
+        tip = head;
+        merged.push({ name: b.name, branch: b.branch, commit: head });
+      }
+      await recordIntegration(repo.coordDir, {
+        into: plan.into,
+        head: tip,
+        target: plan.target,
+        target_commit: plan.target_commit,
+        merged: merged.map((m) => ({ name: m.name, branch: m.branch })),
+        skipped: skipped.map((x) => ({ name: x.name, branch: x.branch, reason: x.reason })),
+        at: new Date().toISOString(),
+      });
+      return { into: plan.into, head: tip, merged, skipped, cleaned };
+    } finally {
+      await scratch.remove();
+    }
+  }, () => check?.kill('SIGTERM'));
+}
+
+/** The error that ends `integrate` when something did not land: which, why, and that the rest did. */
+export function incompleteError(result: IntegrationResult): WtError | null {
+  if (result.skipped.length === 0) return null;
+  const total = result.merged.length + result.skipped.length;
+  const which = result.skipped.map((s) => `${s.name} (${s.reason === 'conflict' ? `conflicts with ${s.conflicts_with.join(', ')}` : 'check failed'})`).join(', ');
+  const conflict = result.skipped.some((s) => s.reason === 'conflict');
+  return new WtError(`${result.skipped.length} of ${total} branch(es) did not land in ${result.into}: ${which}; the other ${result.merged.length} landed`, 'resolve each as shown above, then run wt-coord integrate again', conflict ? ExitCode.conflict : ExitCode.failure, conflict ? 'CONFLICT' : 'CHECK_FAILED');
 }
