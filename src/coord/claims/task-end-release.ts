@@ -1,5 +1,5 @@
 // The claims a task held end with it (called by src/coord/queue/task-end.ts).
-// The claims and messages modules (and picomatch) load only when a task actually ends: the queue
+// The claims and messages modules load only when a task actually ends: the queue
 // verbs that do not end one (request-task, report-progress) run on every agent call and skip them.
 import { WtError } from '../../lib/errors.js';
 import type { Transaction } from '../../store/store.js';
