@@ -173,6 +173,10 @@ export async function pullRequests(repo: RepoContext, instances: Instance[], opt
   const results: PrResult[] = [];
   for (const instance of instances) {
     const work = await collectBranchWork(repo, instance, options.base);
+    if (work.commits.length === 0) {
+      onStep(`${instance.name}: no commits beyond ${options.base} on ${instance.branch}, so no pull request`);
+      continue;
+    }
     onStep(`pushing ${instance.branch} (${instance.name}) to ${remote}`);
     await git(repo.mainWorktree, ['push', '--quiet', remote, `refs/heads/${instance.branch}:refs/heads/${instance.branch}`], `fetch and rebase ${instance.branch} on what ${remote} has, or push it by hand`);
     if (gh.usable) results.push(await openOrUpdate(repo, work, options));

@@ -5,7 +5,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { WtError } from '../errors.js';
-import { resolveCommit } from '../git.js';
+import { gitMaybe, resolveCommit } from '../git.js';
+import { instancesDoc } from '../coord/instances.js';
+import { readDoc } from '../store/store.js';
+import type { RepoContext } from './repo.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { readTextIfExists, toJsonText } from '../store/json-file.js';
 import { forecastMerges, type MergeOutcome } from './merge-tree.js';
@@ -59,6 +62,17 @@ async function readCache(file: string): Promise<Map<string, MergeOutcome>> {
   }
 }
 
+/** Every local branch's commit, from one git process (a forecast of 8 branches should not start 8). */
+async function branchHeads(repoDir: string): Promise<Map<string, string>> {
+  const out = (await gitMaybe(repoDir, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'])) ?? '';
+  const heads = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const at = line.indexOf(' refs/heads/');
+    if (at > 0) heads.set(line.slice(at + ' refs/heads/'.length), line.slice(0, at));
+  }
+  return heads;
+}
+
 /**
  * Forecasts every instance branch into `targetRef` and every pair of them. `cacheDir` (the
  * coordination folder) keeps outcomes by commit ids; without it nothing is cached.
@@ -66,7 +80,8 @@ async function readCache(file: string): Promise<Map<string, MergeOutcome>> {
 export async function forecastConflicts(repoDir: string, targetRef: string, branches: ForecastBranch[], cacheDir?: string): Promise<ConflictForecast> {
   const target = await resolveCommit(repoDir, targetRef);
   if (!target) throw new WtError(`the integration target ${targetRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (--target <ref>)');
-  const commits = await Promise.all(branches.map((b) => resolveCommit(repoDir, `refs/heads/${b.branch}`)));
+  const heads = await branchHeads(repoDir);
+  const commits = branches.map((b) => heads.get(b.branch) ?? null);
   const cacheFile = cacheDir ? path.join(cacheDir, FORECAST_CACHE_FILE) : null;
   const cache = cacheFile ? await readCache(cacheFile) : new Map<string, MergeOutcome>();
 
@@ -106,4 +121,38 @@ export async function forecastConflicts(repoDir: string, targetRef: string, bran
 /** The names of the branches `name` is forecast to conflict with. */
 export function conflictingPartners(forecast: ConflictForecast, name: string): string[] {
   return forecast.pairs.filter((p) => p.outcome.result !== 'clean' && (p.a === name || p.b === name)).map((p) => (p.a === name ? p.b : p.a));
+}
+
+/** The branch the instances' work goes into when no target is named: the main checkout's branch (else its commit). */
+export async function defaultTarget(mainWorktree: string): Promise<string> {
+  return (await gitMaybe(mainWorktree, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || 'HEAD';
+}
+
+/** The forecast for every registered instance of the repository. */
+export async function forecastInstances(repo: RepoContext, targetRef?: string): Promise<ConflictForecast> {
+  const { instances } = await readDoc(repo.coordDir, instancesDoc);
+  const target = targetRef ?? (await defaultTarget(repo.mainWorktree));
+  return forecastConflicts(repo.mainWorktree, target, instances.map((i) => ({ name: i.name, branch: i.branch })), repo.coordDir);
+}
+
+export interface InstanceMarker {
+  /** clean: merges into the target and with every other instance; else what it collides with. */
+  state: 'clean' | 'conflict' | 'unknown';
+  /** The target (by ref) and instance names it conflicts with. */
+  with: string[];
+  /** Per collision, the files. */
+  details: { with: string; files: string[]; kinds: string[] }[];
+}
+
+/** One instance's line in `status`: whether its branch collides with the target or with another instance. */
+export function markerFor(forecast: ConflictForecast, name: string): InstanceMarker {
+  const own = forecast.branches.find((b) => b.name === name);
+  if (!own?.into_target) return { state: 'unknown', with: [], details: [] };
+  const details: InstanceMarker['details'] = [];
+  const add = (withName: string, o: MergeOutcome) => {
+    if (o.result !== 'clean') details.push({ with: withName, files: o.files, kinds: [...new Set(o.conflicts.map((c) => c.kind))] });
+  };
+  add(forecast.target.ref, own.into_target);
+  for (const p of forecast.pairs) if (p.a === name || p.b === name) add(p.a === name ? p.b : p.a, p.outcome);
+  return { state: details.length ? 'conflict' : 'clean', with: details.map((d) => d.with), details };
 }

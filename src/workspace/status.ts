@@ -10,6 +10,8 @@ import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
 import { claimsSection } from './claim-status.js';
 import { tasksSection } from './task-status.js';
+import { readPullRequests } from '../coord/pull-requests.js';
+import { forecastInstances, markerFor, type ConflictForecast, type InstanceMarker } from './conflict-forecast.js';
 
 export interface InstanceStatus {
   id: number;
@@ -31,6 +33,10 @@ export interface InstanceStatus {
   machine: string | null;
   /** On another machine: its folder and branch are not looked at from here. */
   elsewhere: boolean;
+  /** Whether its branch merges cleanly into the target and with every other instance (git merge-tree). */
+  merge: InstanceMarker;
+  /** The pull request opened for its branch by `wt-coord pr`. */
+  pull_request: string | null;
 }
 
 export interface StatusSection {
@@ -46,10 +52,12 @@ export interface StatusReport {
   coordination_dir: string;
   memory_bank: string;
   instances: InstanceStatus[];
+  /** The whole conflict forecast (null: it could not run, e.g. a repository without commits). */
+  conflicts: ConflictForecast | null;
   sections: Record<string, unknown>;
 }
 
-async function collectInstance(instance: Instance, spawnRunning: boolean, here: string | null): Promise<InstanceStatus> {
+async function collectInstance(instance: Instance, spawnRunning: boolean, here: string | null): Promise<Omit<InstanceStatus, 'merge' | 'pull_request'>> {
   const elsewhere = Boolean(here && instance.machine && instance.machine !== here);
   if (elsewhere) {
     const { progress, progress_message, assigned_tasks, last_seen, agent, machine } = instance;
@@ -92,23 +100,39 @@ export async function collectStatus(repo: RepoContext): Promise<StatusReport> {
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
   const spawnRunning = await isSpawnRunning(repo.coordDir);
   const here = storeSelection(repo.coordDir)?.machine ?? null;
-  const collected = await Promise.all(instances.map((i) => collectInstance(i, spawnRunning, here)));
+  const [basics, forecast, pullRequests] = await Promise.all([
+    Promise.all(instances.map((i) => collectInstance(i, spawnRunning, here))),
+    forecastInstances(repo).catch(() => null),
+    readPullRequests(repo.coordDir).catch(() => ({}) as Record<string, { url: string }>),
+  ]);
+  const unknown: InstanceMarker = { state: 'unknown', with: [], details: [] };
+  const collected = basics.map((i) => ({ ...i, merge: forecast && !i.elsewhere ? markerFor(forecast, i.name) : unknown, pull_request: pullRequests[i.name]?.url ?? null }));
   const extra: Record<string, unknown> = {};
   for (const section of sections) extra[section.name] = await section.collect(repo, collected);
-  return { repository: repo.mainWorktree, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir, instances: collected, sections: extra };
+  return { repository: repo.mainWorktree, coordination_dir: repo.coordDir, memory_bank: repo.memoryBankDir, instances: collected, conflicts: forecast, sections: extra };
 }
 
-export function printStatus(report: StatusReport): string {
+function mergeCell(i: InstanceStatus): string {
+  if (i.merge.state === 'unknown') return '';
+  return i.merge.state === 'clean' ? 'merges clean' : `CONFLICTS with ${i.merge.with.join(', ')}`;
+}
+
+export function printStatus(report: StatusReport, options: { verbose?: boolean } = {}): string {
   const lines = [`repository: ${report.repository}`, `coordination: ${report.coordination_dir}`];
   if (report.instances.length === 0) lines.push('no instances (wt-coord spawn <n> makes some)');
   const rows = report.instances.map((i) => {
     const state = i.elsewhere ? `on machine ${i.machine}` : !i.folder_exists ? 'FOLDER MISSING (deleted by hand? `wt-coord teardown ' + i.id + '` cleans up)' : i.spawn_interrupted ? 'SPAWN INTERRUPTED (`wt-coord teardown ' + i.id + ' --force` cleans up)' : i.status === 'creating' ? 'being created' : `${i.commits_ahead} ahead, ${i.dirty_files} dirty`;
     const progress = `${Math.round(i.progress * 100)}%${i.progress_message ? ` "${i.progress_message}"` : ''}`;
-    return [qualifiedName(i), i.branch, state, i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
+    return [qualifiedName(i), i.branch, state, mergeCell(i), i.assigned_tasks.length ? `task ${i.assigned_tasks.join(',')}` : 'no task', progress, i.worktree];
   });
   // Aligned columns: the eye runs down one column to compare instances.
   const widths = rows.reduce((w, row) => row.map((cell, k) => Math.max(w[k] ?? 0, cell.length)), [] as number[]);
-  for (const row of rows) lines.push(row.map((cell, k) => (k === row.length - 1 ? cell : cell.padEnd(widths[k]!))).join('  '));
+  report.instances.forEach((instance, k) => {
+    const row = rows[k]!;
+    lines.push(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
+    if (instance.pull_request) lines.push(`    pull request: ${instance.pull_request}`);
+    if (options.verbose) for (const d of instance.merge.details) lines.push(`    conflicts with ${d.with} in ${d.files.join(', ') || '(no single file)'}${d.kinds.length ? ` (${d.kinds.join(', ')})` : ''}`);
+  });
   for (const section of sections) {
     const out = section.print(report.sections[section.name]);
     if (out.length) lines.push('', ...out);
