@@ -5,5 +5,7 @@
 # Run `coordinate.sh help` for the verbs.
 WT_COORD_NODE={{NODE}}
 WT_COORD_ENTRY={{ENTRY}}
-WT_COORD_INSTANCE_DIR={{INSTANCE_DIR}}
-exec "$WT_COORD_NODE" "$WT_COORD_ENTRY" --instance-dir "$WT_COORD_INSTANCE_DIR" "$@"
+WT_COORD_KIT_DIR={{KIT_DIR}}
+# The instance's identity and port, for whatever the verbs run (task plugins, a dev server).
+export WT_COORD_INSTANCE={{INSTANCE_ID}} WT_COORD_INSTANCE_NAME={{INSTANCE_NAME_Q}} WT_COORD_INSTANCE_DIR={{WORKTREE}} WT_COORD_PORT={{PORT}}
+exec "$WT_COORD_NODE" "$WT_COORD_ENTRY" --instance-dir "$WT_COORD_KIT_DIR" "$@"

@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../lib/atomic.js';
 import { readDoc, transact } from '../coord/transact.js';
 import { shellQuote } from '../lib/shell-quote.js';
 import { coordinateScriptPath } from '../workspace/kit.js';
+import { instanceEnvironment } from '../workspace/ports.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { resolveAgentCommand, type AgentCommand } from './agent-command.js';
 import { agentFiles, agentsDoc, type AgentRecord } from '../coord/instances/index.js';
@@ -43,8 +44,7 @@ const NOT_INHERITED = new Set(['TMUX', 'TMUX_PANE', 'PWD', 'OLDPWD', 'SHLVL', '_
 export function agentEnvironment(instance: Instance, prompt: string, role = 'worker'): Record<string, string> {
   return {
     WT_COORD_ROLE: role,
-    WT_COORD_INSTANCE: String(instance.id),
-    WT_COORD_INSTANCE_NAME: instance.name,
+    ...instanceEnvironment(instance),
     WT_COORD_WORKTREE: instance.worktree,
     WT_COORD_BRANCH: instance.branch,
     WT_COORD_COORDINATE: coordinateScriptPath(instance.worktree),

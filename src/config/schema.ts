@@ -35,6 +35,9 @@ export const configSchema = z
     memory_auto_merge: z.boolean().default(true).describe('After each update-memory, a background merge-memory folds the discovery into the memory bank (false: run `wt-coord merge-memory` yourself).'),
     store: z.string().regex(/^postgres(ql)?:\/\//i, 'a postgres:// URL (leave it out for the file store)').nullable().default(null).describe('A postgres:// URL: the coordination store in PostgreSQL, shared by every clone of the repository (docs/postgres.md); WT_COORD_STORE wins, which keeps the password out of the repository; null: the file store in the coordination folder.'),
     machine: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (up to 63)').nullable().default(null).describe("This checkout's machine name in a shared store (WT_COORD_MACHINE wins); null: the host name."),
+    port_base: z.number().int().min(1024).max(65535).default(4100).describe('The first port of the range each instance gets its own port from (WT_COORD_PORT, stable for its name; docs/integrate.md).'),
+    port_range: z.number().int().min(1).max(20000).default(900).describe('How many ports from port_base the instance ports are picked in; port_base + port_range must stay within 65536.'),
+    land: z.enum(['ff', 'merge']).default('ff').describe('How `wt-coord land` moves the target to a green integration: ff (fast-forward only) or merge (a merge commit).'),
   })
   .strict();
 

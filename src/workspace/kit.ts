@@ -40,7 +40,11 @@ export async function writeInstanceKit(instance: Instance): Promise<void> {
     INSTANCE_NAME: instance.name,
     NODE: shellQuote(process.execPath),
     ENTRY: shellQuote(instanceEntryPath()),
-    INSTANCE_DIR: shellQuote(dir),
+    KIT_DIR: shellQuote(dir),
+    INSTANCE_ID: String(instance.id),
+    INSTANCE_NAME_Q: shellQuote(instance.name),
+    WORKTREE: shellQuote(instance.worktree),
+    PORT: instance.port === null ? "''" : String(instance.port),
   });
   // Replaced by rename, never rewritten in place: a bash already running the old script (an agent's
   // call during `wt-coord refresh`) keeps reading the file it opened.

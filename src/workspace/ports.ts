@@ -49,8 +49,8 @@ export async function assignPort(name: string, ports: PortRange, taken: Readonly
 }
 
 /** The variables every process of an instance sees: setup commands, the agent, coordinate.sh. */
-export function instanceEnvironment(instance: { name: string; worktree: string; port: number | null }): Record<string, string> {
-  const env: Record<string, string> = { WT_COORD_INSTANCE: instance.name, WT_COORD_INSTANCE_DIR: instance.worktree };
+export function instanceEnvironment(instance: { id: number; name: string; worktree: string; port: number | null }): Record<string, string> {
+  const env: Record<string, string> = { WT_COORD_INSTANCE: String(instance.id), WT_COORD_INSTANCE_NAME: instance.name, WT_COORD_INSTANCE_DIR: instance.worktree };
   if (instance.port !== null) env.WT_COORD_PORT = String(instance.port);
   return env;
 }

@@ -20,6 +20,7 @@ import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
 import type { AgentIntegration, InstallAgent } from './agent-setup.js';
+import { assignPort, instanceEnvironment } from './ports.js';
 
 export const MEMORY_LINK = 'memory-bank-shared';
 export const COORD_LINK = '.claude-coordination-shared';
@@ -79,6 +80,20 @@ async function nextIds(repo: RepoContext, registered: Instance[], count: number)
   const fromBranches = branches.split('\n').map((b) => Number(b.slice(repo.config.branch_prefix.length))).filter((n) => Number.isInteger(n) && n > 0);
   const highest = Math.max(0, ...registered.map((i) => i.id), ...fromBranches);
   return Array.from({ length: count }, (_, k) => highest + 1 + k);
+}
+
+/** A free port for each new instance, none held by a registered one (spawns hold the spawn lock, so two cannot pick the same). */
+async function assignPorts(repo: RepoContext, registered: Instance[], ids: number[]): Promise<number[]> {
+  const range = { base: repo.config.port_base, range: repo.config.port_range };
+  if (range.base + range.range - 1 > 65535) throw new WtError(`port_base ${range.base} + port_range ${range.range} goes past 65535`, 'lower port_base or port_range in wt-coord.yaml');
+  const taken = new Set(registered.map((i) => i.port).filter((p): p is number => p !== null));
+  const ports: number[] = [];
+  for (const id of ids) {
+    const port = await assignPort(instanceName(id), range, taken);
+    taken.add(port);
+    ports.push(port);
+  }
+  return ports;
 }
 
 /** The branch HEAD names, so teardown can later ask "is this merged into main?", not into a bare commit. */
@@ -150,7 +165,7 @@ async function runSetupCommands(repo: RepoContext, instance: Instance, log: (tex
       all: true,
       reject: false,
       stdin: 'ignore',
-      env: { WT_COORD_INSTANCE: String(instance.id), WT_COORD_INSTANCE_NAME: instance.name, WT_COORD_WORKTREE: instance.worktree },
+      env: { ...instanceEnvironment(instance), WT_COORD_WORKTREE: instance.worktree },
     });
     await log(`$ ${command}\n${result.all ?? ''}\n(exit ${result.exitCode ?? result.signal})\n`);
     if (result.exitCode !== 0) {
@@ -234,7 +249,8 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
     if (plan.strategy !== 'no-package-json' && plan.strategy !== 'none') generated.push('node_modules/');
     await ensureExcluded(repo.commonDir, generated);
     const now = new Date().toISOString();
-    const instances: Instance[] = ids.map((id) => ({
+    const ports = await assignPorts(repo, registered, ids);
+    const instances: Instance[] = ids.map((id, k) => ({
       id,
       name: instanceName(id),
       branch: branchFor(repo, id),
@@ -252,6 +268,7 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
       assigned_tasks: [],
       last_seen: null,
       machine: storeSelection(repo.coordDir)?.machine ?? null,
+      port: ports[k]!,
     }));
     // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
     await transact(repo.coordDir, async (tx) => {

@@ -25,6 +25,8 @@ export const instanceSchema = z.object({
   last_seen: z.string().nullable().default(null),
   /** The machine it runs on, in a store shared by several machines (null: the file store). */
   machine: z.string().nullable().default(null),
+  /** Its own port (WT_COORD_PORT), checked free at spawn; null for instances spawned before ports existed. */
+  port: z.number().int().min(1).max(65535).nullable().default(null),
 });
 export type Instance = z.infer<typeof instanceSchema>;
 
