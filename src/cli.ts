@@ -20,6 +20,7 @@ import { register as registerRestore } from './commands/restore.js';
 import { register as registerIntegrate } from './commands/integrate.js';
 import { register as registerConflicts } from './commands/conflicts.js';
 import { register as registerPr } from './commands/pr.js';
+import { register as registerLand } from './commands/land.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerMergeMemory } from './commands/merge-memory.js';
 import { register as registerMemory } from './commands/memory.js';
@@ -51,7 +52,7 @@ const commands = [
   registerMergeMemory, registerMemory, // shared memory
   registerMsg, registerClaims, registerWatch, // messages, path claims, live view
   registerMcp, // agent integration
-  registerRun, registerStart, registerAttach, registerStop, registerLogs, registerConflicts, registerIntegrate, registerPr, registerCheckpoint, registerRestore, // orchestration
+  registerRun, registerStart, registerAttach, registerStop, registerLogs, registerConflicts, registerIntegrate, registerLand, registerPr, registerCheckpoint, registerRestore, // orchestration
   registerTrust, registerWake, // unattended agents: first-screen answers, waking idle agents
 ];
 for (const register of commands) register(program);
