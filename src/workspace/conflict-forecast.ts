@@ -78,9 +78,9 @@ async function branchHeads(repoDir: string): Promise<Map<string, string>> {
  * coordination folder) keeps outcomes by commit ids; without it nothing is cached.
  */
 export async function forecastConflicts(repoDir: string, targetRef: string, branches: ForecastBranch[], cacheDir?: string): Promise<ConflictForecast> {
-  const target = await resolveCommit(repoDir, targetRef);
-  if (!target) throw new WtError(`the integration target ${targetRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (--target <ref>)');
   const heads = await branchHeads(repoDir);
+  const target = heads.get(targetRef) ?? (await resolveCommit(repoDir, targetRef));
+  if (!target) throw new WtError(`the integration target ${targetRef} is not a commit in this repository`, 'name a branch, tag or commit that exists (--target <ref>)');
   const commits = branches.map((b) => heads.get(b.branch) ?? null);
   const cacheFile = cacheDir ? path.join(cacheDir, FORECAST_CACHE_FILE) : null;
   const cache = cacheFile ? await readCache(cacheFile) : new Map<string, MergeOutcome>();
