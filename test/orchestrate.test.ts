@@ -171,7 +171,7 @@ test('teardown stops the agent of the instance it removes, and only that one', {
 });
 
 test('integrate orders branches by task dependencies, not by instance or task number', () => {
-  const branch = (instance: number, tasks: string[]) => ({ instance, name: `instance-${instance}`, branch: `wt/instance-${instance}`, tasks, commits: 1, files: [] });
+  const branch = (instance: number, tasks: string[]) => ({ instance, name: `instance-${instance}`, branch: `wt/instance-${instance}`, worktree: `/tmp/app-instance-${instance}`, tasks, commits: 1, files: [] });
   const task = (id: string, dependencies: string[] = []) => ({ id, dependencies }) as unknown as Task;
   // instance-1 did task-002, which needed task-003, done on instance-2: instance-2 goes first.
   const order = orderByDependencies([branch(1, ['task-002']), branch(2, ['task-003']), branch(3, ['task-001'])], [task('task-001'), task('task-002', ['task-003']), task('task-003')]);
@@ -204,7 +204,7 @@ describe('integrate', () => {
     assert.equal(await git(repo.dir, ['branch', '--list', 'wt/integration']), '');
   });
 
-  test('two branches conflict: it stops cleanly, naming the files, and the checkout is untouched', async () => {
+  test('two branches conflict: the conflicting one is skipped and named with its files, the others land, the checkout is untouched', async () => {
     await commit(1, 'src/one.txt', 'one\n');
     await commit(2, 'src/shared.txt', 'changed by instance 2\n');
     await commit(3, 'src/shared.txt', 'changed by instance 3\n');
@@ -212,9 +212,9 @@ describe('integrate', () => {
     const r = await wtc(repo.dir, ['integrate']);
     assert.equal(r.exitCode, 4, r.stderr);
     assert.match(r.stderr, /files changed on more than one branch[^\n]*\n\s+src\/shared\.txt: wt\/instance-2, wt\/instance-3/);
+    assert.match(r.stderr, /skipped wt\/instance-3 \(instance-3\): conflicts with wt\/instance-2 in src\/shared\.txt/);
     const last = r.stderr.trim().split('\n').at(-1)!;
-    assert.match(last, /^error: merging wt\/instance-3 into wt\/integration conflicts in src\/shared\.txt; stopped cleanly/);
-    // The two merges before the conflict stay; the conflicting one left nothing behind.
+    assert.match(last, /^error: 1 of 3 branch\(es\) did not land in wt\/integration: instance-3 \(conflicts with wt\/instance-2\); the other 2 landed/);
     const merged = await git(repo.dir, ['log', '--format=%s', 'wt/integration']);
     assert.match(merged, /Integrate instance-1/);
     assert.match(merged, /Integrate instance-2/);
@@ -225,13 +225,13 @@ describe('integrate', () => {
     assert.equal(await worktreeCount(repo), 4, 'the temporary worktree was left behind');
   });
 
-  test('a failing --check undoes that merge and stops; the branch keeps only checked merges', async () => {
+  test('a failing --check undoes that merge and skips the branch; the integration branch keeps only checked merges', async () => {
     await commit(1, 'src/later.txt', 'more\n');
     const tipBefore = await git(repo.dir, ['rev-parse', 'wt/integration']);
     const r = await wtc(repo.dir, ['integrate', '--check', 'test ! -e src/later.txt || { echo "later.txt is not allowed"; exit 1; }']);
-    assert.equal(r.exitCode, 1);
+    assert.equal(r.exitCode, 4, 'instance-3 still conflicts: a conflict outranks a failed check in the exit code');
     assert.match(r.stderr, /later\.txt is not allowed/);
-    assert.match(r.stderr.trim().split('\n').at(-1)!, /^error: the check failed after merging wt\/instance-1; that merge was undone/);
+    assert.match(r.stderr.trim().split('\n').at(-1)!, /^error: 2 of 2 branch\(es\) did not land in wt\/integration: instance-1 \(check failed\), instance-3 \(conflicts with wt\/integration\)/);
     assert.equal(await git(repo.dir, ['rev-parse', 'wt/integration']), tipBefore);
     assert.equal(await worktreeCount(repo), 4);
   });

@@ -4,10 +4,7 @@ import { openRepo } from '../workspace/repo.js';
 import { executeTeardown, planTeardown, type TeardownOptions } from '../workspace/teardown.js';
 import { executeLand, planLand } from '../orchestrate/land.js';
 import { note, printJson, printLines } from './output.js';
-// What removed instances held is released by these (tasks, path claims, running agents).
-import '../workspace/task-integration.js';
-import '../workspace/claim-integration.js';
-import '../workspace/agent-integration.js';
+import { stopRunningAgents } from '../agents/launcher.js';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -40,7 +37,7 @@ export function register(program: Command): void {
       const offer = names.length > 0 && options.teardown !== false;
       const yes = offer && (options.teardown === true || (!options.json && process.stdin.isTTY && (await confirm(`tear down ${names.join(', ')} (their work landed on ${plan.target})? [y/N] `))));
       if (yes) {
-        const teardown: TeardownOptions = { ids: plan.landed_instances.map((i) => i.id), all: false, force: false, keepBranch: false, dryRun: false, purge: false };
+        const teardown: TeardownOptions = { ids: plan.landed_instances.map((i) => i.id), all: false, force: false, keepBranch: false, dryRun: false, purge: false, stopAgents: stopRunningAgents };
         await executeTeardown(repo, await planTeardown(repo, teardown), teardown);
         tornDown = names;
       }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { WtError } from '../errors.js';
-import { instancesDoc } from '../coord/instances.js';
-import { readDoc } from '../store/store.js';
+import { WtError } from '../lib/errors.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { readDoc } from '../coord/transact.js';
 import { openRepo } from '../workspace/repo.js';
 import { defaultTarget } from '../workspace/conflict-forecast.js';
 import { pullRequests } from '../orchestrate/pull-request.js';

@@ -8,5 +8,7 @@ import { memoryStateDoc } from './memory/memory-state.js';
 import { channelsDoc } from './messages/channels.js';
 import { inboxPositionsDoc } from './messages/messages.js';
 import { tasksDoc } from './queue/tasks.js';
+import { integrationsDoc } from './integration/integration-record.js';
+import { pullRequestsDoc } from './integration/pull-requests.js';
 
-export const COORDINATION_DOCUMENTS: readonly DocSpec[] = [tasksDoc, instancesDoc, claimsDoc, channelsDoc, inboxPositionsDoc, memoryStateDoc, agentsDoc];
+export const COORDINATION_DOCUMENTS: readonly DocSpec[] = [tasksDoc, instancesDoc, claimsDoc, channelsDoc, inboxPositionsDoc, memoryStateDoc, agentsDoc, integrationsDoc, pullRequestsDoc];

@@ -11,11 +11,11 @@ import { branchExists, git, gitMaybe, listWorktrees, resolveCommit } from '../li
 import { instancesDoc, type Instance } from '../coord/instances/index.js';
 import { tasksDoc, taskNumber, type Task } from '../coord/queue/index.js';
 import { readDoc } from '../coord/transact.js';
-import { recordIntegration } from '../coord/integration-record.js';
+import { recordIntegration } from '../coord/integration/index.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { forecastMerges, type MergeConflict } from '../workspace/merge-tree.js';
 import { addScratchWorktree, cleanUpOnSignal, removeLeftovers } from '../workspace/scratch-worktree.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote } from '../lib/shell-quote.js';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'wt/integration';
 const ZERO = '0000000000000000000000000000000000000000';

@@ -3,11 +3,11 @@
 // it refuses when the last integrate skipped a branch, when the integration branch moved since, and
 // when the target moved since integrate ran. The instances whose branches landed can then go
 // without --force (their work is in the target).
-import { ExitCode, WtError } from '../errors.js';
-import { git, gitMaybe, listWorktrees, resolveCommit } from '../git.js';
-import { readIntegration } from '../coord/integration-record.js';
-import { instancesDoc } from '../coord/instances.js';
-import { readDoc } from '../store/store.js';
+import { ExitCode, WtError } from '../lib/errors.js';
+import { git, gitMaybe, listWorktrees, resolveCommit } from '../lib/git.js';
+import { readIntegration } from '../coord/integration/index.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { DEFAULT_INTEGRATION_BRANCH } from './integrate.js';
 

@@ -6,12 +6,12 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
-import { git, gitMaybe } from '../git.js';
-import type { Instance } from '../coord/instances.js';
-import { parseDiscoveryRecord, queuePaths, type DiscoveryRecord } from '../coord/memory-queue.js';
-import { recordPullRequest } from '../coord/pull-requests.js';
-import { listTasks, resultPath } from '../coord/queue.js';
+import { WtError } from '../lib/errors.js';
+import { git, gitMaybe } from '../lib/git.js';
+import type { Instance } from '../coord/instances/index.js';
+import { parseDiscoveryRecord, queuePaths, type DiscoveryRecord } from '../coord/memory/index.js';
+import { recordPullRequest } from '../coord/integration/index.js';
+import { listTasks, resultPath } from '../coord/queue/index.js';
 import type { RepoContext } from '../workspace/repo.js';
 
 export interface BranchWork {

@@ -4,13 +4,13 @@
 // the coordination folder: a forecast after one branch moved recomputes only that branch's merges.
 import path from 'node:path';
 import { z } from 'zod';
-import { WtError } from '../errors.js';
-import { gitMaybe, resolveCommit } from '../git.js';
-import { instancesDoc } from '../coord/instances.js';
-import { readDoc } from '../store/store.js';
+import { WtError } from '../lib/errors.js';
+import { gitMaybe, resolveCommit } from '../lib/git.js';
+import { instancesDoc } from '../coord/instances/index.js';
+import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { readTextIfExists, toJsonText } from '../store/json-file.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { readTextIfExists, toJsonText } from '../lib/json-file.js';
 import { forecastMerges, type MergeOutcome } from './merge-tree.js';
 
 export const FORECAST_CACHE_FILE = 'conflict-forecast.json';
@@ -118,10 +118,6 @@ export async function forecastConflicts(repoDir: string, targetRef: string, bran
   return { target: { ref: targetRef, commit: target }, branches: result, pairs, computed: wanted.length };
 }
 
-/** The names of the branches `name` is forecast to conflict with. */
-export function conflictingPartners(forecast: ConflictForecast, name: string): string[] {
-  return forecast.pairs.filter((p) => p.outcome.result !== 'clean' && (p.a === name || p.b === name)).map((p) => (p.a === name ? p.b : p.a));
-}
 
 /** The branch the instances' work goes into when no target is named: the main checkout's branch (else its commit). */
 export async function defaultTarget(mainWorktree: string): Promise<string> {

@@ -3,7 +3,7 @@
 // no index and no ref. Many merges go through one `--stdin` process, so a forecast of 28 pairs
 // costs one git start-up, not 28.
 import { execa } from 'execa';
-import { WtError } from '../errors.js';
+import { WtError } from '../lib/errors.js';
 
 /** One logical conflict as git reports it: its stable type, the paths it involves, git's sentence. */
 export interface MergeConflict {

@@ -3,7 +3,7 @@
 // teardown and respawn, so bookmarks and .env files keep working); if another instance holds it or
 // something on this machine listens there, the next free port in the range is taken.
 import { createServer } from 'node:net';
-import { WtError } from '../errors.js';
+import { WtError } from '../lib/errors.js';
 
 export interface PortRange {
   base: number;

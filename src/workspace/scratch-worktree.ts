@@ -6,8 +6,8 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { git, gitMaybe, listWorktrees } from '../git.js';
-import { isProcessAlive } from '../store/lock.js';
+import { git, gitMaybe, listWorktrees } from '../lib/git.js';
+import { isProcessAlive } from '../lib/lock.js';
 import type { DoctorFinding } from '../coord/doctor.js';
 
 const PREFIX = 'wt-coord-integrate-';

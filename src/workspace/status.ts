@@ -10,7 +10,7 @@ import { readDoc } from '../coord/transact.js';
 import type { RepoContext } from './repo.js';
 import { claimsSection } from './claim-status.js';
 import { tasksSection } from './task-status.js';
-import { readPullRequests } from '../coord/pull-requests.js';
+import { readPullRequests } from '../coord/integration/index.js';
 import { forecastInstances, markerFor, type ConflictForecast, type InstanceMarker } from './conflict-forecast.js';
 
 export interface InstanceStatus {

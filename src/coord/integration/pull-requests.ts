@@ -1,7 +1,8 @@
 // pull-requests.json: the pull request opened for each instance's branch, so `status` can show the
 // link and a second `wt-coord pr` knows there is one. Written by `wt-coord pr` alone.
 import { z } from 'zod';
-import { defineDoc, readDoc, transact } from '../store/store.js';
+import { defineDoc } from '../../store/store.js';
+import { readDoc, transact } from '../transact.js';
 
 export const pullRequestSchema = z.object({
   branch: z.string(),

@@ -1,7 +1,8 @@
 // integration.json: what the last `integrate` into each branch did, so `land` can refuse to land a
 // partial integration, or one whose target moved since (it would land something nobody checked).
 import { z } from 'zod';
-import { defineDoc, readDoc, transact } from '../store/store.js';
+import { defineDoc } from '../../store/store.js';
+import { readDoc, transact } from '../transact.js';
 
 export const integrationRecordSchema = z.object({
   into: z.string(),
