@@ -14,6 +14,7 @@ import { isProcessAlive } from '../lib/lock.js';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { readDoc, transact } from '../coord/transact.js';
 import { shellQuote } from '../lib/shell-quote.js';
+import { signalGroup } from '../lib/process-group.js';
 import { coordinateScriptPath } from '../workspace/kit.js';
 import { instanceEnvironment } from '../workspace/ports.js';
 import type { RepoContext } from '../workspace/repo.js';
@@ -243,17 +244,6 @@ export async function startAgents(repo: RepoContext, ids: number[], options: Sta
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** Stops the agents of `ids` (all when empty): kills the tmux session or the process group. */
 export async function stopAgents(repo: RepoContext, ids: number[]): Promise<AgentStatus[]> {

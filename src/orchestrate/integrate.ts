@@ -16,6 +16,7 @@ import type { RepoContext } from '../workspace/repo.js';
 import { forecastMerges, type MergeConflict } from '../workspace/merge-tree.js';
 import { addScratchWorktree, cleanUpOnSignal, removeLeftovers } from '../workspace/scratch-worktree.js';
 import { shellQuote } from '../lib/shell-quote.js';
+import { signalGroup } from '../lib/process-group.js';
 
 export const DEFAULT_INTEGRATION_BRANCH = 'wt/integration';
 const ZERO = '0000000000000000000000000000000000000000';
@@ -211,13 +212,25 @@ export async function executeIntegration(repo: RepoContext, plan: IntegrationPla
   for (const c of cleaned) onStep(`removed the scratch worktree of a killed integrate: ${c}`);
   const scratch = await addScratchWorktree(repo.mainWorktree, plan.start);
   const dir = scratch.dir;
-  let check: { kill: (signal: NodeJS.Signals) => boolean } | null = null;
+  // The running check, in a process group of its own so that stopping it stops what it started (npm test's children).
+  let check: { pid?: number; done: Promise<unknown> } | null = null;
+  let interrupted = false;
+  const stopCheck = () => {
+    if (check?.pid) signalGroup(check.pid, 'SIGTERM');
+  };
+  const cleanUp = async () => {
+    stopCheck();
+    const running = check?.done;
+    if (running) await Promise.race([running, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    if (check?.pid) signalGroup(check.pid, 'SIGKILL');
+    await scratch.remove();
+  };
   const merged: IntegrationResult['merged'] = [];
   const skipped: SkippedMerge[] = [];
   let tip = plan.start;
   let refExists = !plan.create;
   // A merge or check cut short by a signal leaves only the scratch worktree, which goes with it.
-  return cleanUpOnSignal(scratch.remove, async () => {
+  return cleanUpOnSignal(cleanUp, async () => {
     try {
       if (options.check) await linkDependencies(repo, dir);
       for (const b of plan.branches) {
@@ -237,10 +250,11 @@ export async function executeIntegration(repo: RepoContext, plan: IntegrationPla
         }
         if (options.check) {
           onStep(`  check: ${options.check}`);
-          const running = execa(options.check, { shell: true, cwd: dir, all: true, reject: false, env: { WT_COORD_INTEGRATING: b.branch } });
-          check = running;
+          const running = execa(options.check, { shell: true, cwd: dir, all: true, reject: false, detached: true, env: { WT_COORD_INTEGRATING: b.branch } });
+          check = { pid: running.pid, done: running.catch(() => undefined) };
           const result = await running;
           check = null;
+          if (interrupted) break;
           if (result.exitCode !== 0) {
             await git(dir, ['reset', '-q', '--hard', tip]);
             await gitMaybe(dir, ['clean', '-fdq']);
@@ -250,6 +264,7 @@ export async function executeIntegration(repo: RepoContext, plan: IntegrationPla
             continue;
           }
         }
+        if (interrupted) break; // the merge may have finished, but nobody is there to see it land
         const head = (await git(dir, ['rev-parse', 'HEAD'])).trim();
         // Compare-and-swap: refuse if someone moved the branch meanwhile.
         await git(repo.mainWorktree, ['update-ref', '-m', `wt-coord integrate: ${message}`, `refs/heads/${plan.into}`, head, refExists ? tip : ZERO]);
@@ -257,7 +272,7 @@ export async function executeIntegration(repo: RepoContext, plan: IntegrationPla
         tip = head;
         merged.push({ name: b.name, branch: b.branch, commit: head });
       }
-      await recordIntegration(repo.coordDir, {
+      if (!interrupted) await recordIntegration(repo.coordDir, {
         into: plan.into,
         head: tip,
         target: plan.target,
@@ -270,8 +285,12 @@ export async function executeIntegration(repo: RepoContext, plan: IntegrationPla
     } finally {
       await scratch.remove();
     }
-  }, () => check?.kill('SIGTERM'));
+  }, () => {
+    interrupted = true;
+    stopCheck();
+  });
 }
+
 
 /** The error that ends `integrate` when something did not land: which, why, and that the rest did. */
 export function incompleteError(result: IntegrationResult): WtError | null {
