@@ -34,7 +34,7 @@ function fakeInstances(dir: string, count: number): Instance[] {
     mkdirSync(path.join(worktree, '.claude-instance'), { recursive: true });
     return {
       id: k + 1, name: `instance-${k + 1}`, branch: `wt/instance-${k + 1}`, worktree, main_repo: path.join(dir, 'no-repo'), memory_bank: path.join(dir, 'bank'), coordination: dir,
-      base_commit: 'x', base_ref: 'main', created_at: new Date().toISOString(), agent: null, status: 'active', progress: 0, progress_message: null, assigned_tasks: [], last_seen: new Date().toISOString(), machine: null,
+      base_commit: 'x', base_ref: 'main', created_at: new Date().toISOString(), agent: null, status: 'active', progress: 0, progress_message: null, assigned_tasks: [], last_seen: new Date().toISOString(), machine: null, port: null,
     };
   });
 }
