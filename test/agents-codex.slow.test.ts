@@ -92,8 +92,15 @@ describe('wt-coord run --agent codex: the real Codex, sandboxed, unattended', ()
     assert.equal(subjects.length, 6);
     assert.equal(new Set(tasks.map((t) => t.claimed_by)).size, 2, `both agents worked:\n${result.stderr}`);
 
-    // What reached the model: the AGENTS.md guidance, the SessionStart context, the broadcast (sent mid-run).
+    // The rest of the protocol worked from inside the sandbox: claims, progress, messages.
+    const events = (await fs.readFile(path.join(repo, '.git', 'wt-coord', 'events.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; instance?: string });
+    for (const type of ['claim', 'progress.reported', 'message', 'claim.released']) {
+      assert.deepEqual(new Set(events.filter((e) => e.type === type && e.instance?.startsWith('instance-')).map((e) => e.instance)), new Set(['instance-1', 'instance-2']), `${type} from both instances`);
+    }
+
+    // What reached the model: the goal, the AGENTS.md guidance, the SessionStart context, the broadcast (sent mid-run).
     const turns = api.turns();
+    assert.ok(turns.some((r) => requestText(r).includes('The goal of this run: build the demo')), 'the goal reached Codex');
     assert.ok(turns.some((r) => requestText(r).includes('# You are instance-1 of a wt-coord team')), 'AGENTS.md reached Codex');
     assert.ok(turns.some((r) => requestText(r).includes('You are instance-2 of a wt-coord team: several agents')), 'the SessionStart hook ran (trusted through -c)');
     assert.ok(api.requests.slice(sentAt).some((r) => requestText(r).includes('BROADCAST-7731')), 'the broadcast reached a running agent');

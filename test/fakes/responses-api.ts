@@ -266,7 +266,7 @@ function addFilePatch(files: string[], line: string): string {
 
 const shellWord = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
-/** The worker as a script: request-task, write the task's files, commit, queue a discovery, complete, repeat. */
+/** The worker as a script: request-task, write the task's files (apply_patch), then commit, queue a discovery and complete (one command), repeat. */
 export function workerScript(options: WorkerOptions = {}): Script {
   const c = options.coordinate ?? './.claude-instance/coordinate.sh';
   const discovery = options.discovery === undefined ? 'pattern from {task}: files of a task live under work/' : options.discovery;
@@ -275,10 +275,22 @@ export function workerScript(options: WorkerOptions = {}): Script {
   let wentIdle = false;
   let completions = 0;
   let holds = 0;
-  const complete = (task: Briefing | null): ModelTurn => {
-    if (options.holdFirstCompletionUntilIdle && completions === 0 && !wentIdle && holds++ < 60) return { calls: [{ kind: 'exec', step: 'memory', cmd: 'sleep 1' }] };
+  // Every other protocol call in one command, one model turn: claim the file, report progress,
+  // commit (through the pre-commit claim guard), queue the discovery, tell the leader, complete.
+  // `;` and not `&&`: a refused call does not stop the others, and the test names what is missing.
+  const finish = (task: Briefing | null): ModelTurn => {
     completions++;
-    return { calls: [{ kind: 'exec', step: 'complete', cmd: `${c} complete ${task?.id ?? ''} ${shellWord(`did ${task?.id} in its own commit`)}` }] };
+    const memory = discovery ? [`${c} update-memory ${shellWord(discovery.replace('{task}', task?.id ?? '?'))} --category pattern`] : [];
+    const cmd = [
+      `${c} claim ${shellWord(task?.files[0] ?? 'work/')} ${shellWord(`writing ${task?.id}`)}`,
+      `${c} report-progress 80% ${shellWord(`${task?.id} written, committing`)}`,
+      `git add -A && git commit -q -m ${shellWord(`${task?.id}: ${task?.description}`)}`,
+      'git log --oneline -1',
+      ...memory,
+      `${c} send leader ${shellWord(`finished ${task?.id}`)}`,
+      `${c} complete ${task?.id ?? ''} ${shellWord(`did ${task?.id} in its own commit`)}`,
+    ].join('; ');
+    return { calls: [{ kind: 'exec', step: 'finish', cmd }] };
   };
   return (req) => {
     const steps = stepsOf(req.body);
@@ -287,8 +299,7 @@ export function workerScript(options: WorkerOptions = {}): Script {
     const lastRequest = [...steps].reverse().find((s) => s.step === 'request' && parseBriefing(s.output));
     const task = lastRequest ? parseBriefing(lastRequest.output) : null;
     switch (last.step) {
-      case 'request':
-      case 'wait': {
+      case 'request': {
         if (/queue is empty|nothing left/i.test(last.output)) return { text: 'No task left: stopping.' };
         const briefing = parseBriefing(last.output);
         if (!briefing || exitCodeOf(last.output) === 3) {
@@ -301,14 +312,8 @@ export function workerScript(options: WorkerOptions = {}): Script {
         return { calls: [{ kind: 'apply_patch', step: 'write', patch: addFilePatch(briefing.files, `${briefing.id}: ${briefing.description}`) }] };
       }
       case 'write':
-        return { calls: [{ kind: 'exec', step: 'commit', cmd: `git add -A && git commit -q -m ${shellWord(`${task?.id}: ${task?.description}`)} && git log --oneline -1` }] };
-      case 'commit':
-        if (discovery) return { calls: [{ kind: 'exec', step: 'memory', cmd: `${c} update-memory ${shellWord(discovery.replace('{task}', task?.id ?? '?'))} --category pattern` }] };
-      // falls through: no discovery to share
-      case 'memory':
-        return complete(task);
-      case 'complete':
-        return { calls: [request] };
+        if (options.holdFirstCompletionUntilIdle && completions === 0 && !wentIdle && holds++ < 60) return { calls: [{ kind: 'exec', step: 'write', cmd: 'sleep 1' }] };
+        return finish(task);
       default:
         return { calls: [request] };
     }
