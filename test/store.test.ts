@@ -62,12 +62,14 @@ test('a stale lock of a dead process is broken by exactly one of 8 contenders at
   assert.ok(!readdirSync(dir).some((f) => f.startsWith('b.lock')));
 });
 
-test('a transaction removes temp files a killed writer left, in the folder and in .backup/', async () => {
+test('a transaction removes the temp files of writers that died, and never a live writer\'s', async () => {
   const coord = path.join(dir, 'coord');
-  mkdirSync(path.join(coord, '.backup'), { recursive: true });
-  // What a writer SIGKILLed between linking the backup and renaming it into place leaves behind.
-  const leftovers = [path.join(coord, 'tasks.json.tmp-dead'), path.join(coord, '.backup', 'tasks.json.tmp-dead')];
-  for (const file of leftovers) writeFileSync(file, '{}');
+  mkdirSync(coord, { recursive: true });
+  // Temp names carry their writer's pid: 2^22+ is above pid_max defaults (dead); ours is alive.
+  const dead = path.join(coord, `tasks.json.tmp-${4_194_304 + 12345}-x-1-abc`);
+  const live = path.join(coord, `tasks.json.tmp-${process.ppid}-x-1-abc`);
+  for (const file of [dead, live]) writeFileSync(file, '{}');
   await transact(coord, async () => undefined);
-  assert.deepEqual(leftovers.filter((f) => existsSync(f)), []);
+  assert.equal(existsSync(dead), false, 'the dead writer\'s temp file is removed');
+  assert.equal(existsSync(live), true, 'a live writer\'s temp file is left alone');
 });

@@ -4,20 +4,22 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeZodError } from '../lib/errors.js';
-import { isTempFile, writeFileAtomic } from '../lib/atomic.js';
+import { isAbandoned, isTempFile } from '../lib/atomic.js';
 import { EVENTS_FILE, eventSchema } from '../store/events.js';
+import { JOURNAL_FILE, isAbandonedStaging } from '../store/journal.js';
 import { parseJsonLines, readTextIfExists } from '../lib/json-file.js';
-import { holderMayBeAlive, withLock } from '../lib/lock.js';
-import { BACKUP_DIR, LOCK_FILE, backupPathOf, readDoc, type DocSpec } from '../store/store.js';
+import { breakIfStale, holderMayBeAlive, readLockHolder } from '../lib/lock.js';
+import { BACKUP_DIR, LOCK_FILE, backupPathOf, readDoc, type DocSpec, type Transaction } from '../store/store.js';
 import { transact } from './transact.js';
 import { COORDINATION_DOCUMENTS } from './documents.js';
+import { checkQueue } from './doctor-queue.js';
 import { instancesDoc } from './instances/instances.js';
 import { infoJsonPath } from './views/info-json.js';
 import { QUEUE_VIEWS } from './views/queue-views.js';
 import { tasksDoc } from './queue/tasks.js';
 
 export interface DoctorFinding {
-  kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file' | 'worktree';
+  kind: 'document' | 'view' | 'events' | 'lock' | 'temp-file' | 'worktree' | 'queue';
   file: string;
   problem: string;
   /** What --fix did (or would do), or why it cannot. */
@@ -53,25 +55,31 @@ async function keepAside(dir: string, file: string): Promise<string> {
   return aside;
 }
 
-async function checkDocuments(dir: string, report: DoctorReport, fix: boolean): Promise<boolean> {
+async function checkDocuments(dir: string, report: DoctorReport, fix: boolean, tx?: Transaction): Promise<boolean> {
   let restored = false;
   for (const spec of COORDINATION_DOCUMENTS) {
     const file = path.join(dir, spec.file);
     report.checked.push(file);
-    const text = await readTextIfExists(file);
+    let text: string | null;
+    try {
+      text = await readTextIfExists(file);
+    } catch (error) {
+      report.findings.push({ kind: 'document', file, problem: (error as Error).message, fix: 'move it away (wt-coord reads only regular files there)', fixed: false, fixable: false });
+      continue;
+    }
     if (text === null) continue;
     const problem = checkText(text, spec);
     if (!problem) continue;
-    const backupText = await readTextIfExists(backupPathOf(dir, spec.file));
+    const backupText = await readTextIfExists(backupPathOf(dir, spec.file)).catch(() => null);
     const backupGood = backupText !== null && checkText(backupText, spec) === null;
     const finding: DoctorFinding = {
       kind: 'document', file, problem, fixed: false, fixable: backupGood,
       fix: backupGood ? `restore ${backupPathOf(dir, spec.file)} (the version before the last write) and keep the corrupt file in ${BACKUP_DIR}/` : 'no good backup: repair the file by hand (its schema is in the source), or move it away to start empty',
     };
-    if (fix && backupGood) {
-      // Replaced atomically, never missing: a writer that saw no file would start an empty one.
+    if (tx && backupGood) {
+      // Replaced with the commit, never missing: a writer that saw no file would start an empty one.
       const aside = await keepAside(dir, file);
-      await writeFileAtomic(file, backupText!);
+      tx.writeFile(file, backupText!);
       finding.fixed = true;
       finding.fix = `restored the backup; the corrupt file is kept as ${aside}`;
       restored = true;
@@ -125,14 +133,14 @@ async function checkEvents(dir: string, report: DoctorReport, fix: boolean): Pro
     fix: 'readers skip them already; --fix moves them out into .backup/', fixed: false, fixable: true,
   };
   if (fix) {
-    await transact(dir, async () => {
+    await transact(dir, async (tx) => {
       const current = (await readTextIfExists(file)) ?? '';
       const lines = current.split('\n');
       const bad = new Set(parseJsonLines(current, eventSchema).skipped.map((s) => s.line - 1));
       const aside = path.join(dir, BACKUP_DIR, `corrupt-${stamp()}-${EVENTS_FILE}`);
       await fs.mkdir(path.dirname(aside), { recursive: true });
-      await writeFileAtomic(aside, lines.filter((_, i) => bad.has(i)).join('\n') + '\n');
-      await writeFileAtomic(file, lines.filter((l, i) => !bad.has(i) && l.trim()).map((l) => `${l}\n`).join(''));
+      tx.writeFile(aside, lines.filter((_, i) => bad.has(i)).join('\n') + '\n');
+      tx.writeFile(file, lines.filter((l, i) => !bad.has(i) && l.trim()).map((l) => `${l}\n`).join(''));
       finding.fix = `moved the unreadable lines to ${aside}`;
     });
     finding.fixed = true;
@@ -144,22 +152,19 @@ async function checkLocks(dir: string, report: DoctorReport, fix: boolean): Prom
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names.filter((n) => n === LOCK_FILE || n.endsWith('.lock') || n.endsWith('.breaker'))) {
     const file = path.join(dir, name);
-    const [text, stat] = await Promise.all([readTextIfExists(file), fs.stat(file).catch(() => null)]);
-    if (text === null || !stat) continue;
-    let holder: { pid?: number; host?: string } = {};
-    try {
-      holder = JSON.parse(text);
-    } catch {
-      // torn: judged by age
-    }
-    const dead = holder.pid ? !holderMayBeAlive(holder) : Date.now() - stat.mtimeMs > 60_000;
+    const found = await readLockHolder(file).catch(() => null);
+    if (!found) continue;
+    const dead = found.holder?.pid ? !holderMayBeAlive(found.holder) : Date.now() - found.mtimeMs > 60_000;
     if (!dead) continue; // a live holder is working; not a problem
-    const finding: DoctorFinding = { kind: 'lock', file, problem: `left by ${holder.pid ? `pid ${holder.pid}, which is gone` : 'a process that died creating it'}`, fix: 'remove it (the next writer would break it anyway)', fixed: false, fixable: true };
-    if (fix) {
-      await fs.rm(file, { force: true });
-      finding.fixed = true;
-    }
+    const finding: DoctorFinding = { kind: 'lock', file, problem: `left by ${found.holder?.pid ? `pid ${found.holder.pid}, which is gone` : 'a process that died creating it'}`, fix: 'break it (the next writer would anyway), completing any commit its holder had decided', fixed: false, fixable: true };
+    if (fix) finding.fixed = name.endsWith('.breaker') ? (await fs.rm(file, { force: true }), true) : await breakIfStale(file, 60 * 60_000);
     report.findings.push(finding);
+  }
+  // Staging folders of holders that died or lost their lock: the next transaction completes their decided commits.
+  for (const name of names.filter(isAbandonedStaging)) {
+    const folder = path.join(dir, name);
+    const decided = await fs.stat(path.join(folder, JOURNAL_FILE)).then(() => true, () => false);
+    report.findings.push({ kind: 'lock', file: folder, problem: decided ? 'a commit decided by a writer that lost its lock or died, not yet completed' : 'the staging folder of a writer that lost its lock or died (nothing decided)', fix: decided ? 'complete the commit (any store write does)' : 'remove it', fixed: fix, fixable: true });
   }
 }
 
@@ -169,8 +174,8 @@ async function checkTempFiles(dir: string, report: DoctorReport, fix: boolean): 
     const names = await fs.readdir(folder).catch(() => [] as string[]);
     for (const name of names.filter(isTempFile)) {
       const file = path.join(folder, name);
-      const stat = await fs.stat(file).catch(() => null);
-      if (!stat || Date.now() - stat.mtimeMs < 10_000) continue; // a writer may be using it right now
+      const stat = await fs.lstat(file).catch(() => null);
+      if (!stat?.isFile() || !isAbandoned(name, stat.mtimeMs)) continue; // a live writer may be using it right now
       const finding: DoctorFinding = { kind: 'temp-file', file, problem: 'left by a writer that was killed mid-write', fix: 'remove it', fixed: false, fixable: true };
       if (fix) {
         await fs.rm(file, { force: true });
@@ -185,11 +190,17 @@ export async function runDoctor(dir: string, fix: boolean): Promise<DoctorReport
   const report: DoctorReport = { coordination_dir: dir, checked: [], findings: [] };
   await checkLocks(dir, report, fix);
   await checkTempFiles(dir, report, fix);
-  // Restoring a document is a write: under the store's lock, like every other.
-  const restored = fix ? await withLock(path.join(dir, LOCK_FILE), () => checkDocuments(dir, report, true)) : await checkDocuments(dir, report, false);
+  let restored = false;
+  if (fix) {
+    // Restoring a document is a write: under the store's lock, after any decided commit is completed.
+    await transact(dir, async (tx) => {
+      restored = await checkDocuments(dir, report, true, tx);
+    });
+  } else await checkDocuments(dir, report, false);
   const viewsBroken = await checkViews(dir, report, fix);
   await checkEvents(dir, report, fix);
-  if (fix && (restored || viewsBroken)) {
+  const queueFixed = await checkQueue(dir, report, fix);
+  if (fix && (restored || viewsBroken || queueFixed)) {
     // Marking the documents changed makes every registered view writer rewrite its views.
     await transact(dir, async (tx) => {
       for (const doc of [tasksDoc, instancesDoc]) tx.set(doc as DocSpec, await tx.get(doc as DocSpec));

@@ -2,9 +2,13 @@
 // target, fsync the folder. A process killed at any instant leaves the old or the new file whole.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ioError } from './io-error.js';
+import { holderMayBeAlive, pidOfNonce } from './lock.js';
 import { uniqueSuffix } from './unique.js';
 
 const TEMP_MARK = '.tmp-';
+/** A temp file whose writer may live on another host (a shared folder) is judged by age alone. */
+const ABANDONED_AFTER_MS = 60 * 60_000;
 
 export function isTempFile(name: string): boolean {
   return name.includes(TEMP_MARK);
@@ -12,11 +16,14 @@ export function isTempFile(name: string): boolean {
 
 /** Makes a rename inside `dir` durable. */
 export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+  let handle;
   try {
+    handle = await fs.open(dir, 'r');
     await handle.sync();
+  } catch (error) {
+    throw ioError('sync the folder', dir, error);
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -24,23 +31,38 @@ export interface AtomicWriteOptions {
   /** Keep the replaced version as `backupPath` (a hard link: no copy). */
   backupPath?: string;
   mode?: number;
+  /** The replacement keeps the replaced file's mode (a user's 0600 or 0755), not a default. */
+  keepMode?: boolean;
   /** false for derived files (views): still atomic against a crashed process, but no fsync wait; doctor rebuilds them. */
   fsync?: boolean;
+}
+
+/** Writes `data` to a new file (it must not exist), fsynced unless told not to. */
+export async function writeNewFile(file: string, data: string | Buffer, options: { mode?: number; fsync?: boolean } = {}): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(file, 'wx', options.mode ?? 0o644);
+    await handle.writeFile(data);
+    if (options.fsync !== false) await handle.sync();
+  } catch (error) {
+    throw ioError('write', file, error);
+  } finally {
+    await handle?.close();
+  }
 }
 
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${uniqueSuffix()}`);
+  const kept = options.keepMode ? await fs.stat(file).then((s) => s.mode & 0o7777, () => undefined) : undefined;
   try {
-    const handle = await fs.open(temp, 'w', options.mode ?? 0o644);
-    try {
-      await handle.writeFile(data);
-      if (options.fsync !== false) await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFile(temp, data, options);
+    if (kept !== undefined) await fs.chmod(temp, kept); // exactly, whatever the umask
+    else if (options.mode !== undefined) await fs.chmod(temp, options.mode);
     if (options.backupPath) await linkBackup(file, options.backupPath);
-    await fs.rename(temp, file);
+    await fs.rename(temp, file).catch((error) => {
+      throw ioError('replace', file, error);
+    });
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
@@ -55,25 +77,40 @@ async function linkBackup(file: string, backupPath: string): Promise<void> {
     await fs.link(file, staging);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to keep
-    throw error;
+    throw ioError('keep a backup of', file, error);
   }
-  await fs.rename(staging, backupPath);
+  await fs.rename(staging, backupPath).catch((error) => {
+    throw ioError('keep a backup as', backupPath, error);
+  });
 }
 
-/** Removes temp files left by writers that were killed mid-write (older than `minAgeMs`). */
-export async function removeStaleTempFiles(dir: string, minAgeMs = 60_000): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return [];
+/**
+ * A temp file is provably abandoned when the process that made it is gone: its name carries the
+ * writer's pid (uniqueSuffix). One whose writer still runs is never touched, however old, unless
+ * it is older than an hour (then its pid is another process's by now, or the writer is elsewhere).
+ */
+export function isAbandoned(name: string, mtimeMs: number, now = Date.now()): boolean {
+  if (now - mtimeMs > ABANDONED_AFTER_MS) return true;
+  const pid = pidOfNonce(name.slice(name.indexOf(TEMP_MARK) + TEMP_MARK.length));
+  return pid !== null && pid !== process.pid && !holderMayBeAlive({ pid });
+}
+
+/** Removes the temp files in `dir` left by writers that died mid-write (never a live writer's). */
+export async function removeStaleTempFiles(dir: string, names?: string[]): Promise<string[]> {
+  let listed = names;
+  if (!listed) {
+    try {
+      listed = await fs.readdir(dir);
+    } catch {
+      return [];
+    }
   }
   const removed: string[] = [];
-  for (const name of names.filter(isTempFile)) {
+  for (const name of listed.filter(isTempFile)) {
     const full = path.join(dir, name);
     try {
-      const stat = await fs.stat(full);
-      if (Date.now() - stat.mtimeMs >= minAgeMs) {
+      const stat = await fs.lstat(full);
+      if (stat.isFile() && isAbandoned(name, stat.mtimeMs)) {
         await fs.rm(full, { force: true });
         removed.push(full);
       }

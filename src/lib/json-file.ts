@@ -1,15 +1,39 @@
 // Reading a JSON (or JSONL) file through its zod schema: the only way coordination files are read.
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
 import type { z } from 'zod';
 import { InvalidFileError, describeZodError } from './errors.js';
+import { ioError } from './io-error.js';
 
+/**
+ * A document's text, or null when it does not exist. Only a regular file is read: a FIFO or a
+ * device put where a document belongs would block the reader (and with it the lock) forever, so it
+ * is opened without blocking and refused by type.
+ */
 export async function readTextIfExists(file: string): Promise<string | null> {
+  let handle;
   try {
-    return await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    throw ioError('open', file, error);
   }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new InvalidFileError(file, `not a regular file (${kindOf(stat)})`, 'move it away: wt-coord keeps only regular files there');
+    return await handle.readFile('utf8');
+  } catch (error) {
+    throw ioError('read', file, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a folder';
+  return 'not a file';
 }
 
 export function parseJsonText<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
@@ -40,12 +64,17 @@ export interface JsonlRead<T> {
   skipped: { line: number; problem: string }[];
 }
 
-export function parseJsonLines<S extends z.ZodType>(text: string, schema: S): JsonlRead<z.infer<S>> {
+/** `maxLineBytes`: a longer line is skipped unparsed (a runaway line must not cost a parse per read). */
+export function parseJsonLines<S extends z.ZodType>(text: string, schema: S, maxLineBytes = Infinity): JsonlRead<z.infer<S>> {
   const records: z.infer<S>[] = [];
   const skipped: { line: number; problem: string }[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (!line.trim()) return;
+    if (line.length > maxLineBytes) {
+      skipped.push({ line: index + 1, problem: `longer than ${maxLineBytes} bytes` });
+      return;
+    }
     try {
       const result = schema.safeParse(JSON.parse(line));
       if (result.success) records.push(result.data);

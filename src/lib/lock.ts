@@ -1,9 +1,20 @@
-// An exclusive lock file (O_EXCL) that records its holder. A lock whose holder died (same host) or
-// that outlived `staleMs` is broken under a second "breaker" lock, and only after re-reading it
-// and finding the same nonce, so two processes breaking one stale lock at once cannot both win.
+// An exclusive lock file that records its holder, with fencing. A lock whose holder died (same
+// host) or that outlived `staleMs` without being refreshed is broken under a second "breaker" lock,
+// and only after re-reading it and finding the same nonce, so two processes breaking one stale lock
+// at once cannot both win.
+//
+// Fencing: breaking a lock does not stop its holder, which may only be paused (SIGSTOP, a laptop
+// suspend, a long GC) and resume to write over newer state. So every holder gets a private staging
+// folder, `.txn-<nonce>`, made before its lock exists; a writer that must prove it still holds the
+// lock stages its files there and renames them into place. The breaker first renames that folder to
+// `.trash-<nonce>`: from then on every write of the old holder fails (its paths no longer resolve),
+// and what it had already decided to commit is found in the trash and completed (store.ts).
+// While held, the lock is refreshed (its mtime) so a long critical section is not taken for dead.
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { WtError } from './errors.js';
+import { ioError } from './io-error.js';
 import { uniqueSuffix } from './unique.js';
 
 export interface LockHolder {
@@ -14,15 +25,31 @@ export interface LockHolder {
 }
 
 export interface LockOptions {
-  /** A held lock older than this is considered abandoned. Far above any critical section. */
+  /** A held lock not refreshed for this long is considered abandoned. Far above any critical section. */
   staleMs?: number;
   /** Give up waiting after this long. */
   timeoutMs?: number;
 }
 
-const DEFAULT_STALE_MS = 30_000;
+/** WT_COORD_LOCK_STALE_MS shortens the default (the torture suite pauses holders past it). */
+function defaultStaleMs(): number {
+  const fromEnv = Number(process.env.WT_COORD_LOCK_STALE_MS);
+  return Number.isInteger(fromEnv) && fromEnv >= 100 ? fromEnv : 30_000;
+}
 const DEFAULT_TIMEOUT_MS = 60_000;
 const BREAKER_STALE_MS = 5_000;
+
+export const STAGING_PREFIX = '.txn-';
+export const TRASH_PREFIX = '.trash-';
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Whether the process that wrote a lock or marker (`host`, `pid`) may still be running: one on
@@ -34,31 +61,37 @@ export function holderMayBeAlive(holder: { host?: string; pid?: number | null })
   return typeof holder.pid === 'number' && isProcessAlive(holder.pid);
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The pid a nonce (or a temp-file suffix) starts with: uniqueSuffix() puts it first. */
+export function pidOfNonce(nonce: string): number | null {
+  const match = /^(\d+)-/.exec(nonce);
+  return match ? Number(match[1]) : null;
 }
 
-async function readHolder(file: string): Promise<{ holder: LockHolder | null; mtimeMs: number } | null> {
+export function stagingDirOf(lockFile: string, nonce: string): string {
+  return path.join(path.dirname(lockFile), `${STAGING_PREFIX}${nonce}`);
+}
+
+interface Found {
+  holder: LockHolder | null;
+  mtimeMs: number;
+}
+
+async function readHolder(file: string): Promise<Found | null> {
   try {
     const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
     try {
       return { holder: JSON.parse(text) as LockHolder, mtimeMs: stat.mtimeMs };
     } catch {
-      // Torn while its creator was being killed: judged by age alone.
+      // Torn (a breaker killed creating it; locks themselves are linked into place whole): judged by age alone.
       return { holder: null, mtimeMs: stat.mtimeMs };
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    throw ioError('read the lock', file, error);
   }
 }
 
-function isStale(found: { holder: LockHolder | null; mtimeMs: number }, staleMs: number): boolean {
+function isStale(found: Found, staleMs: number): boolean {
   const age = Date.now() - found.mtimeMs;
   if (age > staleMs) return true;
   const h = found.holder;
@@ -66,76 +99,170 @@ function isStale(found: { holder: LockHolder | null; mtimeMs: number }, staleMs:
   return !holderMayBeAlive(h);
 }
 
-async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {
+/** The breaker lock: a plain O_EXCL file, held for a few milliseconds. */
+async function tryCreateBreaker(file: string, holder: LockHolder): Promise<boolean> {
   let handle;
   try {
     handle = await fs.open(file, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw ioError('create the lock', file, error);
   }
   try {
     await handle.writeFile(JSON.stringify(holder));
+  } catch (error) {
+    await fs.rm(file, { force: true });
+    throw ioError('write the lock', file, error);
   } finally {
     await handle.close();
   }
   return true;
 }
 
+/** Makes the judged holder's writes fail from now on: its staging folder moves to the trash. */
+async function fence(lockFile: string, holder: LockHolder | null): Promise<void> {
+  if (!holder?.nonce) return;
+  const dir = path.dirname(lockFile);
+  try {
+    await fs.rename(stagingDirOf(lockFile, holder.nonce), path.join(dir, `${TRASH_PREFIX}${holder.nonce}`));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw ioError('fence the stale lock holder in', dir, error);
+  }
+}
+
 /** Removes `file` only if it still is the stale lock we judged (same nonce), under the breaker lock. */
-async function breakStaleLock(file: string, judged: { holder: LockHolder | null; mtimeMs: number }, me: LockHolder, staleMs: number): Promise<void> {
+export async function breakStaleLock(file: string, judged: Found, me: LockHolder, staleMs: number): Promise<boolean> {
   const breaker = `${file}.breaker`;
-  if (!(await tryCreate(breaker, me))) {
+  if (!(await tryCreateBreaker(breaker, me))) {
     const other = await readHolder(breaker);
     if (other && isStale(other, BREAKER_STALE_MS)) await fs.rm(breaker, { force: true });
-    return;
+    return false;
   }
   try {
     const now = await readHolder(file);
     const same = now && now.mtimeMs === judged.mtimeMs && (now.holder?.nonce ?? null) === (judged.holder?.nonce ?? null);
-    if (same && isStale(now, staleMs)) await fs.rm(file, { force: true });
+    if (!same || !isStale(now, staleMs)) return false;
+    await fence(file, now.holder);
+    await fs.rm(file, { force: true });
+    return true;
   } finally {
     await fs.rm(breaker, { force: true });
   }
 }
 
+/** Breaks `file` if it is stale now (doctor): fenced exactly as a contender would. */
+export async function breakIfStale(file: string, staleMs = defaultStaleMs()): Promise<boolean> {
+  const found = await readHolder(file);
+  if (!found || !isStale(found, staleMs)) return false;
+  const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
+  return breakStaleLock(file, found, me, staleMs);
+}
+
+export async function readLockHolder(file: string): Promise<(Found & { stale: boolean }) | null> {
+  const found = await readHolder(file);
+  return found && { ...found, stale: isStale(found, defaultStaleMs()) };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class FileLock {
-  private constructor(readonly file: string, readonly holder: LockHolder) {}
+  private refresher: NodeJS.Timeout | undefined;
+
+  private constructor(readonly file: string, readonly holder: LockHolder, readonly stagingDir: string, staleMs: number) {
+    const record = path.join(stagingDir, 'lock');
+    // The lock file is a hard link to this record: touching it keeps the lock fresh. Once fenced the
+    // path is gone and the refresh stops by itself (it can never freshen someone else's lock).
+    this.refresher = setInterval(() => {
+      const now = new Date();
+      fs.utimes(record, now, now).catch(() => this.stopRefreshing());
+    }, Math.max(50, Math.floor(staleMs / 4)));
+    this.refresher.unref();
+  }
 
   static async acquire(file: string, options: LockOptions = {}): Promise<FileLock> {
-    const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+    const staleMs = options.staleMs ?? defaultStaleMs();
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
+    // The staging folder exists before the lock does, so a breaker always finds something to fence.
+    const staging = stagingDirOf(file, me.nonce);
+    const record = path.join(staging, 'lock');
+    try {
+      await fs.mkdir(staging);
+      await fs.writeFile(record, JSON.stringify(me));
+    } catch (error) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw ioError('prepare the lock', staging, error);
+    }
     let wait = 2;
-    for (;;) {
-      if (await tryCreate(file, me)) return new FileLock(file, me);
-      const found = await readHolder(file);
-      if (found && isStale(found, staleMs)) {
-        await breakStaleLock(file, found, me, staleMs);
-        continue;
+    try {
+      for (;;) {
+        try {
+          await fs.link(record, file); // atomic and exclusive: the lock appears whole or not at all
+          return new FileLock(file, me, staging, staleMs);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create the lock', file, error);
+        }
+        const found = await readHolder(file);
+        if (found && isStale(found, staleMs)) {
+          await breakStaleLock(file, found, me, staleMs);
+          continue;
+        }
+        if (Date.now() > deadline) {
+          const who = found?.holder ? `pid ${found.holder.pid} on ${found.holder.host}` : 'an unknown process';
+          throw new WtError(`timed out waiting for the lock ${file}, held by ${who}`, 'if that process is gone, the lock is broken automatically once it is stale; otherwise retry');
+        }
+        await sleep(wait + Math.random() * wait);
+        wait = Math.min(wait * 2, 25);
       }
-      if (Date.now() > deadline) {
-        const who = found?.holder ? `pid ${found.holder.pid} on ${found.holder.host}` : 'an unknown process';
-        throw new WtError(`timed out waiting for the lock ${file}, held by ${who}`, 'if that process is gone, the lock is broken automatically once it is stale; otherwise retry');
-      }
-      await sleep(wait + Math.random() * wait);
-      wait = Math.min(wait * 2, 25);
+    } catch (error) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw error;
     }
   }
 
-  /** Releases only our own lock: if it was broken as stale and retaken, the new holder keeps it. */
+  private stopRefreshing(): void {
+    if (this.refresher) clearInterval(this.refresher);
+    this.refresher = undefined;
+  }
+
+  /** Still ours: our staging folder was not fenced (a cheap check; the proof is a write through it). */
+  async isHeld(): Promise<boolean> {
+    return fs.stat(path.join(this.stagingDir, 'lock')).then(() => true, () => false);
+  }
+
+  /**
+   * Releases only our own lock: if it was broken as stale and retaken, the new holder keeps it.
+   * The lock moves into our staging folder, which resolves only while we were not fenced; nobody
+   * takes the lock over without fencing us first, so what moves is ours.
+   */
   async release(): Promise<void> {
-    const found = await readHolder(this.file);
-    if (found?.holder?.nonce === this.holder.nonce) await fs.rm(this.file, { force: true });
+    this.stopRefreshing();
+    try {
+      await fs.rename(this.file, path.join(this.stagingDir, 'released'));
+    } catch {
+      // fenced (our folder is in the trash) or already gone: not ours to remove
+    }
+    await fs.rm(this.stagingDir, { recursive: true, force: true });
+  }
+
+  /** Leaves the staging folder for the next holder to complete (a commit decided but not fully written), then releases. */
+  async releaseToTrash(): Promise<void> {
+    this.stopRefreshing();
+    const trash = path.join(path.dirname(this.file), `${TRASH_PREFIX}${this.holder.nonce}`);
+    try {
+      await fs.rename(this.stagingDir, trash);
+      await fs.rm(this.file, { force: true }); // the trash now fences us; the lock is ours to drop
+    } catch {
+      // already fenced: the breaker moved it there
+    }
   }
 }
 
-export async function withLock<T>(file: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
+export async function withLock<T>(file: string, fn: (lock: FileLock) => Promise<T>, options?: LockOptions): Promise<T> {
   const lock = await FileLock.acquire(file, options);
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     await lock.release();
   }

@@ -12,6 +12,7 @@ import { gitMaybe, resolveCommit } from '../lib/git.js';
 import { instancesDoc } from '../coord/instances/index.js';
 import { writeFileAtomic, isTempFile } from '../lib/atomic.js';
 import { parseJsonText, readTextIfExists, toJsonText } from '../lib/json-file.js';
+import { STAGING_PREFIX, TRASH_PREFIX } from '../lib/lock.js';
 import { BACKUP_DIR, LOCK_FILE, readDoc, transact } from '../coord/transact.js';
 import { COORDINATION_DOCUMENTS } from '../coord/documents.js';
 import { setMemoryBankReadOnly, withWritableMemoryBank } from '../workspace/memory-bank-mode.js';
@@ -36,6 +37,8 @@ export const manifestSchema = z.object({
 });
 export type CheckpointManifest = z.infer<typeof manifestSchema>;
 
+const isStagingFolder = (name: string) => name.startsWith(STAGING_PREFIX) || name.startsWith(TRASH_PREFIX);
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
 export function validateCheckpointName(name: string): string {
@@ -57,7 +60,7 @@ async function listFiles(dir: string, skipTop: Set<string> = new Set(), prefix =
   const out: string[] = [];
   for (const entry of entries) {
     if (!prefix && (skipTop.has(entry.name) || entry.name.endsWith('.lock') || entry.name.endsWith('.breaker'))) continue;
-    if (isTempFile(entry.name)) continue;
+    if (isTempFile(entry.name) || isStagingFolder(entry.name)) continue; // a writer's, not state
     const rel = prefix ? path.join(prefix, entry.name) : entry.name;
     if (entry.isDirectory()) out.push(...(await listFiles(dir, skipTop, rel)));
     else if (entry.isFile()) out.push(rel);
@@ -69,10 +72,12 @@ export function checkpointDir(repo: RepoContext, name: string): string {
   return path.join(repo.coordDir, CHECKPOINTS_DIR, name);
 }
 
-async function copyInto(fromDir: string, files: string[], toDir: string) {
+/** Copies `files` (or, for those in `taken`, the text taken under the lock) into `toDir`, with their checksums. */
+async function copyInto(fromDir: string, files: string[], toDir: string, taken = new Map<string, Buffer>()) {
   const entries = [];
   for (const rel of files) {
-    const data = await fs.readFile(path.join(fromDir, rel));
+    const data = taken.get(rel) ?? (await fs.readFile(path.join(fromDir, rel)).catch(() => null));
+    if (data === null) continue; // removed since it was listed (a temp file renamed, a record merged)
     await fs.mkdir(path.dirname(path.join(toDir, rel)), { recursive: true });
     await fs.writeFile(path.join(toDir, rel), data);
     entries.push({ path: rel, sha256: sha256(data), bytes: data.length });
@@ -93,18 +98,31 @@ export async function createCheckpoint(repo: RepoContext, requested?: string): P
   await fs.mkdir(repo.coordDir, { recursive: true });
   // Built in a temp folder and renamed into place: a crash never leaves half a checkpoint.
   const staging = path.join(repo.coordDir, CHECKPOINTS_DIR, `.tmp-${name}-${process.pid}`);
-  return transact(repo.coordDir, async (tx) => {
-    await fs.rm(staging, { recursive: true, force: true });
-    const coordination = await copyInto(repo.coordDir, await listFiles(repo.coordDir, EXCLUDED_TOP), path.join(staging, 'coordination'));
-    const memory_bank = await copyInto(repo.memoryBankDir, await listFiles(repo.memoryBankDir), path.join(staging, 'memory-bank'));
-    const { instances } = await tx.get(instancesDoc);
-    const heads = await Promise.all(instances.map(async (i) => ({ instance: i.id, name: i.name, branch: i.branch, worktree: i.worktree, commit: await resolveCommit(repo.mainWorktree, `refs/heads/${i.branch}`) })));
-    const manifest: CheckpointManifest = { version: 1, name, created_at: new Date().toISOString(), coordination, memory_bank, heads };
-    await writeFileAtomic(path.join(staging, MANIFEST), toJsonText(manifest));
-    await fs.rename(staging, dir);
-    tx.event({ type: 'checkpoint.created', data: { name, files: coordination.length + memory_bank.length } });
-    return { name, dir, manifest };
+  // The lock is held only to read the documents, which change together: the rest (records that are
+  // written once, append-only logs, the memory bank) is copied after, without stalling every agent.
+  const taken = await transact(repo.coordDir, async () => {
+    const texts = new Map<string, Buffer>();
+    for (const doc of COORDINATION_DOCUMENTS) {
+      const text = await readTextIfExists(path.join(repo.coordDir, doc.file));
+      if (text !== null && !EXCLUDED_TOP.has(doc.file)) texts.set(doc.file, Buffer.from(text));
+    }
+    return texts;
   });
+  await fs.rm(staging, { recursive: true, force: true });
+  const files = [...new Set([...(await listFiles(repo.coordDir, EXCLUDED_TOP)).filter((rel) => !docFiles().has(rel)), ...taken.keys()])].sort();
+  const coordination = await copyInto(repo.coordDir, files, path.join(staging, 'coordination'), taken);
+  const memory_bank = await copyInto(repo.memoryBankDir, await listFiles(repo.memoryBankDir), path.join(staging, 'memory-bank'));
+  const { instances } = instancesDoc.schema.parse(JSON.parse(taken.get(instancesDoc.file)?.toString('utf8') ?? '{"version":1,"instances":[]}'));
+  const heads = await Promise.all(instances.map(async (i) => ({ instance: i.id, name: i.name, branch: i.branch, worktree: i.worktree, commit: await resolveCommit(repo.mainWorktree, `refs/heads/${i.branch}`) })));
+  const manifest: CheckpointManifest = { version: 1, name, created_at: new Date().toISOString(), coordination, memory_bank, heads };
+  await writeFileAtomic(path.join(staging, MANIFEST), toJsonText(manifest));
+  await fs.rename(staging, dir);
+  await transact(repo.coordDir, async (tx) => tx.event({ type: 'checkpoint.created', data: { name, files: coordination.length + memory_bank.length } }));
+  return { name, dir, manifest };
+}
+
+function docFiles(): Set<string> {
+  return new Set(COORDINATION_DOCUMENTS.map((d) => d.file));
 }
 
 export interface CheckpointSummary {
@@ -198,22 +216,23 @@ export async function restoreCheckpoint(repo: RepoContext, name: string): Promis
   const loaded = await loadCheckpoint(repo, name);
   await assertNoAgentRunning(repo, 'restore a checkpoint');
   const docs = new Map(COORDINATION_DOCUMENTS.filter((d) => !EXCLUDED_TOP.has(d.file)).map((d) => [d.file, d]));
+  // Records first, without the lock (no agent runs, and they are not read together with the
+  // documents); then the documents, under the lock for as long as replacing them takes.
+  const current = await listFiles(repo.coordDir, EXCLUDED_TOP);
+  for (const [rel, data] of loaded.coordination) {
+    if (docs.has(rel)) continue;
+    await fs.mkdir(path.dirname(path.join(repo.coordDir, rel)), { recursive: true });
+    await writeFileAtomic(path.join(repo.coordDir, rel), data.toString('utf8'));
+  }
+  const removed = current.filter((rel) => !loaded.coordination.has(rel) && !docs.has(rel));
+  for (const rel of removed) await fs.rm(path.join(repo.coordDir, rel), { force: true });
   const result = await transact(repo.coordDir, async (tx) => {
-    const current = await listFiles(repo.coordDir, EXCLUDED_TOP);
-    // Documents go through the store (validated, backed up, views rewritten); other records are written atomically.
+    // Documents go through the store (validated, backed up, views rewritten).
     for (const [file, doc] of docs) {
       const data = loaded.coordination.get(file);
-      const present = current.includes(file);
       if (data) tx.set(doc, parseJsonText(file, data.toString('utf8'), doc.schema));
-      else if (present) tx.set(doc, doc.empty());
+      else if (current.includes(file)) tx.set(doc, doc.empty());
     }
-    for (const [rel, data] of loaded.coordination) {
-      if (docs.has(rel)) continue;
-      await fs.mkdir(path.dirname(path.join(repo.coordDir, rel)), { recursive: true });
-      await writeFileAtomic(path.join(repo.coordDir, rel), data.toString('utf8'));
-    }
-    const removed = current.filter((rel) => !loaded.coordination.has(rel) && !docs.has(rel));
-    for (const rel of removed) await fs.rm(path.join(repo.coordDir, rel), { force: true });
     tx.event({ type: 'checkpoint.restored', data: { name } });
     return { restored: loaded.coordination.size, removed };
   });

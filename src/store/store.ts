@@ -1,14 +1,17 @@
 // The coordination store: the only code that changes coordination files. A change runs inside
-// `transact`: take the folder's lock, read and validate what it touches, change it, write every
-// changed document atomically (keeping the previous version as a backup), rewrite the derived
-// views, append the events, release the lock.
+// `transact`: take the folder's lock, complete any commit a previous holder decided but did not
+// finish, read and validate what it touches, change it, then commit everything at once through the
+// journal (journal.ts): every changed document and file replaced (keeping the previous version of
+// each document as a backup), the appends made, the derived views rewritten, the lock released.
+// A holder that lost its lock (paused past the stale time) cannot commit: see lib/lock.ts.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic, removeStaleTempFiles } from '../lib/atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
 import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from '../lib/json-file.js';
-import { withLock, type LockOptions } from '../lib/lock.js';
-import { appendEvents, type EventInput } from './events.js';
+import { FileLock, type LockOptions } from '../lib/lock.js';
+import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
+import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
 import { remoteStoreFor, type FenceRule } from './remote.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
@@ -32,6 +35,15 @@ export function backupPathOf(dir: string, file: string): string {
 
 export type ViewWriter = (tx: Transaction) => Promise<void>;
 
+/** Everything one transaction changes, validated: documents, other files of the folder, appends, events. */
+export interface Change {
+  docs: (readonly [string, string])[];
+  /** Other files of the coordination folder, by path relative to it. */
+  files: [string, string][];
+  appends: { target: string; text: string; seq?: number }[];
+  events: EventInput[];
+}
+
 /** Where a transaction's documents and events live: this folder, or a database (remote.ts). */
 export interface DocSource {
   /** How a document is named in errors. */
@@ -40,17 +52,43 @@ export interface DocSource {
   /** Every changed document, validated; views are written after them, events last. */
   writeDocs(texts: (readonly [string, string])[]): Promise<void>;
   writeEvents(events: EventInput[]): Promise<void>;
+  /**
+   * A source that commits a whole change at once (the folder, through its journal) does it here
+   * instead; it answers whether the views may be written (false: fenced after deciding).
+   */
+  commitAll?(change: Change): Promise<boolean>;
 }
 
-function folderSource(dir: string): DocSource {
+/** The folder store: every commit staged in the lock's folder and decided there (journal.ts). */
+function folderSource(dir: string, lock: FileLock): DocSource {
+  const commitAll = async ({ docs, files, appends, events }: Change): Promise<boolean> => {
+    const journal: Journal = { version: 1, replace: [], append: [...appends] };
+    if (events.length > 0) journal.append.push({ target: EVENTS_FILE, text: eventLines(events) });
+    const replacing = [...docs.map(([file, text]) => ({ file, text, backup: path.join(BACKUP_DIR, file) })), ...files.map(([file, text]) => ({ file, text, backup: undefined }))];
+    if (replacing.length === 0 && journal.append.length === 0) return true;
+    const staging = lock.stagingDir;
+    for (const [i, { file, text, backup }] of replacing.entries()) {
+      const staged = `f${i}`;
+      await stageFile(dir, staging, staged, text, true, file);
+      journal.replace.push({ staged, target: file, ...(backup ? { backup } : {}) });
+    }
+    await decide(dir, staging, journal, replacing.length > 1); // one rename is atomic by itself; several need the decision on disk first
+    let whole: boolean;
+    try {
+      whole = await applyJournal(dir, staging, journal, false);
+    } catch (error) {
+      throw new CommitIncompleteError(error as Error);
+    }
+    if (!whole) return false; // fenced part way: decided, so the next holder completes it, views included
+    await fs.rm(path.join(staging, 'commit.json'), { force: true });
+    return lock.isHeld();
+  };
   return {
     label: (file) => path.join(dir, file),
     readText: (file) => readTextIfExists(path.join(dir, file)),
-    writeDocs: async (texts) => {
-      if (texts.length > 0) await fs.mkdir(path.join(dir, BACKUP_DIR), { recursive: true });
-      for (const [file, text] of texts) await writeFileAtomic(path.join(dir, file), text, { backupPath: backupPathOf(dir, file) });
-    },
-    writeEvents: (events) => appendEvents(dir, events),
+    writeDocs: (texts) => commitAll({ docs: texts, files: [], appends: [], events: [] }).then(() => undefined),
+    writeEvents: (events) => commitAll({ docs: [], files: [], appends: [], events }).then(() => undefined),
+    commitAll,
   };
 }
 
@@ -63,9 +101,12 @@ export class Transaction {
   private readonly dirty = new Set<string>();
   private readonly events: EventInput[] = [];
   private readonly views = new Map<string, string>();
+  /** Other files of the coordination folder replaced in this commit, by path relative to it. */
+  private readonly files = new Map<string, string>();
+  private readonly appends: Change['appends'] = [];
   private readonly afterCommitHooks: (() => Promise<void>)[] = [];
 
-  constructor(readonly dir: string, private readonly source: DocSource = folderSource(dir)) {}
+  constructor(readonly dir: string, private readonly source: DocSource) {}
 
   async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
     this.specs.set(doc.file, doc);
@@ -106,8 +147,24 @@ export class Transaction {
     this.views.set(file, text);
   }
 
+  /** Replaces a file of the coordination folder (absolute path inside it) together with the documents. */
+  writeFile(file: string, text: string): void {
+    this.files.set(this.relative(file), text);
+  }
+
+  /** Appends whole lines to a log of the coordination folder once the commit is decided; `seq`: the first message number in them. */
+  appendLines(file: string, text: string, seq?: number): void {
+    this.appends.push({ target: this.relative(file), text, seq });
+  }
+
   afterCommit(hook: () => Promise<void>): void {
     this.afterCommitHooks.push(hook);
+  }
+
+  private relative(file: string): string {
+    const rel = path.relative(this.dir, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${file} is not inside the coordination folder ${this.dir}`);
+    return rel;
   }
 
   async commit(render?: ViewWriter): Promise<void> {
@@ -118,10 +175,21 @@ export class Transaction {
       return [file, toJsonText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
     });
     if (this.dirty.size > 0 && render) await render(this);
-    await this.source.writeDocs(texts);
-    for (const [file, text] of this.views) await writeFileAtomic(file, text, { fsync: false }); // views are derived: rebuilt by doctor
-    await this.source.writeEvents(this.events);
+    const change: Change = { docs: texts, files: [...this.files], appends: this.appends, events: this.events };
+    if (this.source.commitAll) {
+      if (await this.source.commitAll(change)) await this.writeViews();
+    } else {
+      await this.source.writeDocs(texts);
+      for (const [file, text] of change.files) await writeFileAtomic(path.join(this.dir, file), text);
+      for (const append of change.appends) await appendText(path.join(this.dir, append.target), append.text);
+      await this.writeViews();
+      await this.source.writeEvents(this.events);
+    }
     for (const hook of this.afterCommitHooks) await hook();
+  }
+
+  private async writeViews(): Promise<void> {
+    for (const [file, text] of this.views) await writeFileAtomic(file, text, { fsync: false }); // views are derived: rebuilt by doctor
   }
 }
 
@@ -138,15 +206,29 @@ export interface TransactOptions extends LockOptions {
 export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<T>, options?: TransactOptions): Promise<T> {
   const remote = remoteStoreFor(dir);
   if (remote) return (await remote).transact(dir, fn, options);
-  return withLock(path.join(dir, LOCK_FILE), async () => {
-    // Under the lock, any temp file here (or a backup being linked into .backup/) belongs to a writer that died mid-write.
-    await removeStaleTempFiles(dir, 0);
-    await removeStaleTempFiles(path.join(dir, BACKUP_DIR), 0);
-    const tx = new Transaction(dir);
+  const lock = await FileLock.acquire(path.join(dir, LOCK_FILE), options);
+  let incomplete = false;
+  try {
+    const tx = new Transaction(dir, folderSource(dir, lock));
+    await recover(tx);
     const result = await fn(tx);
     await tx.commit(options?.render);
     return result;
-  }, options);
+  } catch (error) {
+    incomplete = error instanceof CommitIncompleteError;
+    throw error;
+  } finally {
+    if (incomplete) await lock.releaseToTrash();
+    else await lock.release();
+  }
+}
+
+/** Under the lock, first: complete what an earlier holder decided, and clear what dead writers left. */
+async function recover(tx: Transaction): Promise<void> {
+  const names = await fs.readdir(tx.dir).catch(() => [] as string[]);
+  const completed = await replayAbandoned(tx.dir, names);
+  if (completed.length > 0) tx.event({ type: 'store.commit_completed', data: { from: completed } });
+  await removeStaleTempFiles(tx.dir, names);
 }
 
 /** A consistent read without the lock: every document is replaced atomically, so any read is whole. */

@@ -10,13 +10,11 @@
 //
 // Every message is also an event in events.jsonl (with a preview of the body). Messages older than
 // the retention limit are compacted away; a marker line keeps the numbering going.
-import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, WtError, describeZodError } from '../../lib/errors.js';
-import { writeFileAtomic } from '../../lib/atomic.js';
-import { parseJsonLines } from '../../lib/json-file.js';
+import { parseJsonLines, readTextIfExists } from '../../lib/json-file.js';
+import { MAX_LINE_BYTES, lastSeqInTail } from '../../lib/jsonl-tail.js';
 import { defineDoc, readDoc, type Transaction } from '../../store/store.js';
 import { remoteOf, remoteStoreFor, type RemoteStore } from '../../store/remote.js';
 import { transact } from '../transact.js';
@@ -162,22 +160,23 @@ export interface LogRead {
 export async function readMessageLog(coordDir: string, { locked = false } = {}): Promise<LogRead> {
   const remote = remoteStoreFor(coordDir);
   if (remote) return readRemoteLog(await remote);
-  let text: string;
-  try {
-    text = await fs.readFile(messagesFile(coordDir), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { messages: [], skipped: [], lastSeq: 0 };
-    throw error;
-  }
+  const text = await readTextIfExists(messagesFile(coordDir));
+  if (text === null) return { messages: [], skipped: [], lastSeq: 0 };
   const end = text.lastIndexOf('\n') + 1;
-  const { records, skipped } = parseJsonLines(text.slice(0, end), logLineSchema);
+  const { records, skipped } = parseJsonLines(text.slice(0, end), logLineSchema, MAX_LINE_BYTES);
   if (locked && end < text.length) skipped.push({ line: text.slice(0, end).split('\n').length, problem: 'torn last line (a sender was killed mid-write)' });
   let lastSeq = 0;
   const messages: Message[] = [];
+  const seen = new Set<number>();
   for (const record of records) {
     lastSeq = Math.max(lastSeq, record.seq);
-    if (!('kind' in record)) messages.push(record);
+    // A seq seen before is a late copy of that message (a sender fenced after deciding, see
+    // store/journal.ts): the first is the message, a copy is not news.
+    if ('kind' in record || seen.has(record.seq)) continue;
+    seen.add(record.seq);
+    messages.push(record);
   }
+  messages.sort((a, b) => a.seq - b.seq);
   return { messages, skipped, lastSeq };
 }
 
@@ -192,52 +191,6 @@ async function readRemoteLog(remote: RemoteStore): Promise<LogRead> {
     else skipped.push({ line: row.seq, problem: describeZodError(parsed.error) });
   }
   return { messages, skipped, lastSeq };
-}
-
-const TAIL_CHUNK = 64 * 1024;
-
-/** Segments between newlines, last first, with their start offsets; the first is the text after the last newline. */
-async function* segmentsBackward(handle: FileHandle, size: number): AsyncGenerator<{ start: number; text: Buffer }> {
-  let pos = size;
-  let rest: Buffer = Buffer.alloc(0);
-  while (pos > 0) {
-    const from = Math.max(0, pos - TAIL_CHUNK);
-    const chunk = Buffer.alloc(pos - from);
-    await handle.read(chunk, 0, chunk.length, from);
-    let buf = Buffer.concat([chunk, rest]);
-    for (let nl = buf.lastIndexOf(0x0a); nl !== -1; nl = buf.lastIndexOf(0x0a)) {
-      yield { start: from + nl + 1, text: buf.subarray(nl + 1) };
-      buf = buf.subarray(0, nl);
-    }
-    rest = Buffer.from(buf);
-    pos = from;
-  }
-  yield { start: 0, text: rest };
-}
-
-/** Under the lock: drops a torn tail left by a killed sender, and finds the highest seq from the end. */
-async function prepareAppend(handle: FileHandle): Promise<{ lastSeq: number; tornBytes: number }> {
-  const { size } = await handle.stat();
-  let first = true;
-  let tornBytes = 0;
-  for await (const segment of segmentsBackward(handle, size)) {
-    if (first) {
-      first = false;
-      if (segment.text.length > 0) {
-        tornBytes = segment.text.length;
-        await handle.truncate(segment.start);
-      }
-      continue;
-    }
-    if (segment.text.length === 0) continue;
-    try {
-      const parsed = logLineSchema.safeParse(JSON.parse(segment.text.toString('utf8')));
-      if (parsed.success) return { lastSeq: parsed.data.seq, tornBytes };
-    } catch {
-      // a corrupt line: keep looking further back
-    }
-  }
-  return { lastSeq: 0, tornBytes };
 }
 
 const nextSeqByTx = new WeakMap<Transaction, number>();
@@ -283,23 +236,18 @@ export async function postMessage(tx: Transaction, input: SendInput): Promise<Me
     announce(message);
     return message;
   }
-  const handle = await fs.open(messagesFile(tx.dir), 'a+');
-  try {
-    let seq = nextSeqByTx.get(tx);
-    if (seq === undefined) {
-      const prepared = await prepareAppend(handle);
-      if (prepared.tornBytes > 0) tx.event({ type: 'messages.torn_tail_removed', data: { bytes: prepared.tornBytes } });
-      seq = prepared.lastSeq + 1;
-    }
-    nextSeqByTx.set(tx, seq + 1);
-    const message = build(seq);
-    // One write of a whole line: a reader sees it complete or not at all (a partial line is ignored).
-    await handle.write(`${JSON.stringify(message)}\n`);
-    announce(message);
-    return message;
-  } finally {
-    await handle.close();
-  }
+  let seq = nextSeqByTx.get(tx);
+  // Under the lock the log's tail holds the highest seq given: the journal replays any decided
+  // append before this transaction runs, and nothing else appends until it commits.
+  if (seq === undefined) seq = (await lastSeqInTail(messagesFile(tx.dir))) + 1;
+  nextSeqByTx.set(tx, seq + 1);
+  const message = build(seq);
+  const line = `${JSON.stringify(message)}\n`;
+  if (Buffer.byteLength(line) > MAX_LINE_BYTES) throw new UsageError(`the message is ${Buffer.byteLength(line)} bytes as stored, over the limit of ${MAX_LINE_BYTES}`, 'send a short summary and fewer --paths; put the details in a file in the repository');
+  // Whole lines, appended once the commit is decided: a reader sees a message complete or not at all.
+  tx.appendLines(messagesFile(tx.dir), line, seq);
+  announce(message);
+  return message;
 }
 
 function preview(body: string): string {
@@ -420,7 +368,7 @@ async function compactLocked(tx: Transaction, log: LogRead, retentionMs: number,
     const marker = { kind: 'compacted' as const, seq: log.lastSeq, time: new Date(now).toISOString(), removed };
     // The marker carries the highest seq ever given, so numbering continues even if nothing is kept.
     const text = [marker, ...kept].map((r) => JSON.stringify(r)).join('\n') + '\n';
-    await writeFileAtomic(messagesFile(tx.dir), text);
+    tx.writeFile(messagesFile(tx.dir), text); // with the commit: a compactor that lost the lock rewrites nothing
   }
   tx.event({ type: 'messages.compacted', data: { removed, kept: kept.length, unreadable_dropped: log.skipped.length, retention_hours: retentionMs / 3_600_000 } });
   return { messages: kept, skipped: [], lastSeq: log.lastSeq };

@@ -7,7 +7,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, WtError } from '../../lib/errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from '../../lib/atomic.js';
 import { readDoc } from '../../store/store.js';
 import { transact } from '../transact.js';
 import { touchInstance } from '../instances/heartbeat.js';
@@ -246,10 +245,9 @@ export async function completeTask(coordDir: string, instanceId: number, taskId:
     saveInstances(queue);
     const byId = tasksById(queue.doc);
     const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));
-    // Written under the lock before the commit: a done task always has its result file.
+    // Committed with the task: a done task always has its result file, and a lost lock writes neither.
     await fs.mkdir(path.join(coordDir, RESULTS_DIR), { recursive: true });
-    await removeStaleTempFiles(path.join(coordDir, RESULTS_DIR), 0); // left by a complete killed mid-write
-    await writeFileAtomic(resultPath(coordDir, task.id), renderResult(task));
+    tx.writeFile(resultPath(coordDir, task.id), renderResult(task));
     await afterTaskCompleted(tx, task, me);
     tx.event({ type: 'task.completed', instance: me.name, data: { task: task.id, token: task.token, unblocked: unblocked.map((t) => t.id) } });
     return { task, unblocked };
