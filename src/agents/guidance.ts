@@ -4,6 +4,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Instance } from '../coord/instances/index.js';
+import { assertNoSymlinkBelow } from '../lib/safe-path.js';
+import { writeFileAtomic } from '../lib/atomic.js';
 import { coordinateScriptPath, renderTemplate } from '../workspace/kit.js';
 import { agentProgram, type AgentFamily } from './agent-kind.js';
 import { upsertManagedBlock } from './managed-block.js';
@@ -45,10 +47,11 @@ export async function renderGuidance(instance: Instance, family: AgentFamily): P
 /** Writes (or refreshes wt-coord's block in) the guidance file; the caller has checked it is untracked. */
 export async function writeGuidance(instance: Instance, family: AgentFamily): Promise<string> {
   const file = path.join(instance.worktree, guidanceFileFor(family));
+  await assertNoSymlinkBelow(instance.worktree, file); // a committed CLAUDE.local.md link is written through otherwise
   const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
-  await fs.writeFile(file, upsertManagedBlock(existing, await renderGuidance(instance, family)));
+  await writeFileAtomic(file, upsertManagedBlock(existing, await renderGuidance(instance, family)), { keepMode: true, fsync: false });
   return file;
 }

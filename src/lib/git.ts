@@ -36,18 +36,24 @@ export interface WorktreeEntry {
   prunable: boolean;
 }
 
+/** The paths (or fields) of a `-z` git listing: NUL-separated, so a newline in a name is just a character. */
+export function nulSplit(out: string | null): string[] {
+  return (out ?? '').split('\0').filter(Boolean);
+}
+
 export async function listWorktrees(dir: string): Promise<WorktreeEntry[]> {
-  const out = await git(dir, ['worktree', 'list', '--porcelain']);
+  // -z: a worktree path may contain a newline; every field ends with NUL (git >= 2.36).
+  const out = await git(dir, ['worktree', 'list', '--porcelain', '-z']);
   const entries: WorktreeEntry[] = [];
   let current: WorktreeEntry | null = null;
-  for (const line of out.split('\n')) {
-    if (line.startsWith('worktree ')) {
-      current = { path: line.slice('worktree '.length), head: null, branch: null, bare: false, prunable: false };
+  for (const field of out.split('\0')) {
+    if (field.startsWith('worktree ')) {
+      current = { path: field.slice('worktree '.length), head: null, branch: null, bare: false, prunable: false };
       entries.push(current);
-    } else if (current && line.startsWith('HEAD ')) current.head = line.slice(5);
-    else if (current && line.startsWith('branch ')) current.branch = line.slice(7).replace(/^refs\/heads\//, '');
-    else if (current && line === 'bare') current.bare = true;
-    else if (current && line.startsWith('prunable')) current.prunable = true;
+    } else if (current && field.startsWith('HEAD ')) current.head = field.slice(5);
+    else if (current && field.startsWith('branch ')) current.branch = field.slice(7).replace(/^refs\/heads\//, '');
+    else if (current && field === 'bare') current.bare = true;
+    else if (current && field.startsWith('prunable')) current.prunable = true;
   }
   return entries;
 }

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExitCode, WtError } from '../lib/errors.js';
-import { branchExists, git, gitMaybe, listWorktrees, resolveCommit } from '../lib/git.js';
+import { branchExists, git, gitMaybe, listWorktrees, nulSplit, resolveCommit } from '../lib/git.js';
 import { instancesDoc, type Instance } from '../coord/instances/index.js';
 import { tasksDoc, taskNumber, type Task } from '../coord/queue/index.js';
 import { readDoc } from '../coord/transact.js';
@@ -130,7 +130,7 @@ export async function planIntegration(repo: RepoContext, options: IntegrateOptio
       continue;
     }
     const mergeBase = (await git(repo.mainWorktree, ['merge-base', start, `refs/heads/${instance.branch}`])).trim();
-    const files = (await git(repo.mainWorktree, ['diff', '--name-only', mergeBase, `refs/heads/${instance.branch}`])).split('\n').filter(Boolean);
+    const files = nulSplit(await git(repo.mainWorktree, ['diff', '--name-only', '-z', mergeBase, `refs/heads/${instance.branch}`]));
     const done = tasks.filter((t) => t.status === 'done' && t.claimed_by === instance.name).map((t) => t.id).sort();
     branches.push({ instance: instance.id, name: instance.name, branch: instance.branch, worktree: instance.worktree, tasks: done, commits, files });
   }

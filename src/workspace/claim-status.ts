@@ -1,7 +1,7 @@
 // Path claims in the workspace commands: `wt-coord status` warns when an instance's
 // committed or uncommitted changes touch another instance's claim (the conflict is seen before
 // merge time), and teardown drops the claims of removed instances. Leader side only.
-import { gitMaybe } from '../lib/git.js';
+import { gitMaybe, nulSplit } from '../lib/git.js';
 import { findClaimConflicts, listClaims, releaseClaimsInTx, type ListedClaim } from '../coord/claims/index.js';
 import { instancesDoc } from '../coord/instances/index.js';
 import { readDoc, transact } from '../coord/transact.js';
@@ -25,7 +25,6 @@ export function claimOptionsOf(repo: RepoContext) {
   return { leaseMs: repo.config.lease_minutes * 60_000 };
 }
 
-const nulSplit = (out: string | null) => (out ?? '').split('\0').filter(Boolean);
 
 /** Files the branch changed since it forked (merge-base with its start), and files changed in the worktree. */
 async function changedPaths(repo: RepoContext, instance: InstanceStatus, baseCommit: string): Promise<{ committed: string[]; uncommitted: string[] }> {

@@ -6,6 +6,7 @@ import { CONFIG_FILE, parseConfigText, readConfigText } from '../config/config.j
 import { writeConfigCopy } from '../config/cached.js';
 import { configTemplateFor } from '../config/template.js';
 import { TEMPLATES_DIR } from '../lib/package-paths.js';
+import { assertMemoryBankRoot } from '../lib/safe-path.js';
 import type { RepoContext } from './repo.js';
 import { ensureExcluded } from './exclude.js';
 import { ensureStoreJoined } from './store-join.js';
@@ -45,6 +46,7 @@ async function mkdirIfMissing(dir: string, result: InitResult): Promise<void> {
 export async function initWorkspace(repo: RepoContext, { writeConfig = true } = {}): Promise<InitResult> {
   const result: InitResult = { created: [], kept: [] };
   if (writeConfig) await writeIfMissing(path.join(repo.mainWorktree, CONFIG_FILE), await configTemplateFor(repo.mainWorktree), result);
+  await assertMemoryBankRoot(repo.mainWorktree, repo.memoryBankDir);
   await mkdirIfMissing(repo.memoryBankDir, result);
   for (const file of MEMORY_BANK_FILES) {
     await copyIfMissing(path.join(TEMPLATES_DIR, 'memory-bank', file), path.join(repo.memoryBankDir, file), result);

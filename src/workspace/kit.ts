@@ -1,5 +1,6 @@
 // The per-instance kit: .claude-instance/ with info.json (a view of the registry) and
 // coordinate.sh rendered from templates/ with absolute paths to node and the built CLI.
+import { assertNoSymlinkBelow } from '../lib/safe-path.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { infoJsonOf, infoJsonPath, INSTANCE_KIT_DIR } from '../coord/views/index.js';
@@ -34,6 +35,7 @@ export async function renderTemplate(name: string, values: Record<string, string
 
 export async function writeInstanceKit(instance: Instance): Promise<void> {
   const dir = kitDir(instance.worktree);
+  await assertNoSymlinkBelow(instance.worktree, infoJsonPath(instance));
   await fs.mkdir(dir, { recursive: true });
   await writeFileAtomic(infoJsonPath(instance), toJsonText(infoJsonOf(instance)), { fsync: false });
   const script = await renderTemplate('coordinate.sh', {

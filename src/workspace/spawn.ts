@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { WtError } from '../lib/errors.js';
-import { branchExists, git, gitMaybe, resolveCommit } from '../lib/git.js';
+import { branchExists, git, gitMaybe, nulSplit, resolveCommit } from '../lib/git.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
 import { readDoc, transact } from '../coord/transact.js';
 import { storeSelection } from '../coord/store-choice.js';
@@ -121,8 +121,7 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   const baseCommit = await resolveCommit(repo.mainWorktree, givenRef);
   if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists; git branch -a lists the branches');
   // A path spawn generates that the base tracks would be overwritten: refuse instead.
-  const tracked = (await gitMaybe(repo.mainWorktree, ['ls-tree', '--name-only', baseCommit, '--', MEMORY_LINK, COORD_LINK, INSTANCE_KIT_DIR])) ?? '';
-  const clash = tracked.split('\n').filter(Boolean);
+  const clash = nulSplit(await gitMaybe(repo.mainWorktree, ['ls-tree', '-z', '--name-only', baseCommit, '--', MEMORY_LINK, COORD_LINK, INSTANCE_KIT_DIR]));
   if (clash.length > 0) {
     throw new WtError(`the base commit tracks ${clash.join(', ')}, which spawn would overwrite in every instance`, `rename or untrack it (git rm -r --cached ${clash[0]}) and commit`);
   }

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import { gitMaybe } from '../lib/git.js';
+import { assertNoSymlinkBelow } from '../lib/safe-path.js';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
 
@@ -42,9 +43,10 @@ export async function selectIncludedPaths(mainWorktree: string): Promise<string[
 export async function copyWorktreeIncludes(mainWorktree: string, worktree: string): Promise<string[]> {
   const selected = await selectIncludedPaths(mainWorktree);
   for (const rel of selected) {
-    const target = path.join(worktree, rel);
+    const target = path.join(worktree, rel.replace(/\/$/, ''));
     if (await fs.lstat(target).then(() => true, () => false)) continue; // never overwrite what the checkout has
-    await fs.mkdir(path.dirname(target.replace(/\/$/, '')), { recursive: true });
+    await assertNoSymlinkBelow(worktree, target); // a symlinked folder in the base commit must not carry the copy outside
+    await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.cp(path.join(mainWorktree, rel), target, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   }
   return selected;

@@ -12,6 +12,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WtError } from '../../lib/errors.js';
+import { assertNoSymlinkBelow } from '../../lib/safe-path.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { shellQuote } from '../../lib/shell-quote.js';
 
@@ -120,6 +121,7 @@ export function mergeSettings(existing: Json, hooks: HookSpec[], approveMcpServe
 
 export async function writeClaudeSettings(worktree: string, hooks: HookSpec[], approveMcpServer?: string, allowRules: string[] = []): Promise<string> {
   const file = path.join(worktree, CLAUDE_SETTINGS_FILE);
+  await assertNoSymlinkBelow(worktree, file); // a committed .claude -> elsewhere would cross-wire instances
   const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;

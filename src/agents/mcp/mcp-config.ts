@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { WtError } from '../../lib/errors.js';
+import { assertNoSymlinkBelow } from '../../lib/safe-path.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { shellQuote } from '../../lib/shell-quote.js';
 
@@ -34,6 +35,7 @@ export function claudeMcpAddCommand(worktree: string, server: McpServerCommand):
 /** Adds (or refreshes) our server in the worktree's untracked .mcp.json, keeping any other server. */
 export async function writeMcpConfig(worktree: string, server: McpServerCommand): Promise<string> {
   const file = path.join(worktree, MCP_CONFIG_FILE);
+  await assertNoSymlinkBelow(worktree, file);
   const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;

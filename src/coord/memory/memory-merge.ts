@@ -10,6 +10,7 @@
 // re-renders (idempotent) and finishes moving them.
 import { promises as fs, watch } from 'node:fs';
 import path from 'node:path';
+import { assertNotSymlink } from '../../lib/safe-path.js';
 import { withLock } from '../../lib/lock.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import { readDoc } from '../../store/store.js';
@@ -177,8 +178,9 @@ export async function mergeMemory(target: MergeTarget, options: MergeOptions = {
     }
     if (toWrite.length > 0) {
       const write = async () => {
+        await assertNotSymlink(target.memoryBankDir, `the memory bank ${target.memoryBankDir}`);
         await fs.mkdir(path.join(target.memoryBankDir, KNOWLEDGE_CACHE), { recursive: true });
-        for (const [file, text] of toWrite) await writeFileAtomic(file, text);
+        for (const [file, text] of toWrite) await writeFileAtomic(file, text, { keepMode: true }); // a user's modes survive the merge
       };
       await (target.withWritableBank ? target.withWritableBank(write) : write());
     }

@@ -23,7 +23,7 @@ if (kitDir && event && cheapEvents.has(event) && stampUnchanged(kitDir)) {
   await readHookInput();
   recordHookState(kitDir, event, {});
 } else if (kitDir && event && STATE_ONLY_EVENTS.has(event)) {
-  recordHookState(kitDir, event, parseHookInput(await readHookInput()).input);
+  recordHookState(kitDir, event, parseHookInput((await readHookInput()).text).input);
 } else {
   try {
     const { runHook } = (await import(RUN_MODULE)) as typeof import('./run.js');

@@ -35,11 +35,15 @@ export function denyOutput(reason: string): HookOutput {
   return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
 }
 
+/** A tool input can be a whole file: at most this much of it is kept (the rest is read and counted). */
+export const MAX_HOOK_INPUT_BYTES = 8 * 1024 * 1024;
+
 /** The hook's input: stdin to its end (or `timeoutMs`, if the writer keeps it open); '' on a terminal.
- *  A tool input can be a whole file: at most 8 MiB of it is kept. */
-export async function readHookInput(timeoutMs = 2000): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  return (await readStdin({ keepBytes: 8 * 1024 * 1024, timeoutMs })).text;
+ *  `truncated`: more came than is kept, so the text is not the whole input. */
+export async function readHookInput(timeoutMs = 2000): Promise<{ text: string; truncated: boolean; totalBytes: number }> {
+  if (process.stdin.isTTY) return { text: '', truncated: false, totalBytes: 0 };
+  const read = await readStdin({ keepBytes: MAX_HOOK_INPUT_BYTES, timeoutMs });
+  return { ...read, truncated: read.totalBytes > Buffer.byteLength(read.text) };
 }
 
 /** Empty or invalid input is not an error for a hook: it gets an empty object and a note. */

@@ -1,6 +1,7 @@
 // PreToolUse on Edit|Write|MultiEdit: a write into memory-bank-shared/ is denied (the bank is the
 // merger's; update-memory is how an instance adds to it), and a write into a path another instance
 // claimed is allowed with a warning to the model and the user.
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { contextOutput, denyOutput, type HookOutput } from './hook-io.js';
 import { claimWarning } from './claim-warning.js';
@@ -24,9 +25,27 @@ function isInside(file: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** Where a path really leads: its deepest existing ancestor resolved through every link, plus the rest. */
+export function realTarget(file: string): string {
+  let existing = file;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return file;
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
 export function isMemoryBankPath(run: HookRun, file: string): boolean {
-  // Through the worktree's link, or straight at the bank's real folder.
-  return isInside(file, path.join(run.ctx.worktree, MEMORY_LINK)) || isInside(file, run.ctx.memoryBankDir);
+  // Compared as real paths: `../x/memory-bank-shared/…`, a link to the bank, or the bank's own folder all lead there.
+  const real = realTarget(file);
+  const bank = realTarget(run.ctx.memoryBankDir);
+  return isInside(file, path.join(run.ctx.worktree, MEMORY_LINK)) || isInside(real, bank) || isInside(file, run.ctx.memoryBankDir);
 }
 
 export async function preToolUse(run: HookRun): Promise<HookOutput | null> {
