@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HOOK_MARKER, mergeSettings, parseSettings, wtCoordHooks } from '../src/agents/claude/claude-settings.js';
@@ -279,14 +279,34 @@ describe('hooks, fed the documented input', () => {
     }
   });
 
-  test('bad input: empty, not JSON, unknown event, no instance: exit 0, a note on stderr, never a block', async () => {
+  test('PreToolUse: a path that reaches the memory bank through a link is denied (real paths are compared)', async () => {
+    const worktree = instanceDir(repo, 1);
+    symlinkSync(path.join(repo.dir, 'memory-bank'), path.join(worktree, 'notes'));
+    for (const file of ['notes/systemPatterns.md', path.join('..', path.basename(instanceDir(repo, 2)), 'memory-bank-shared', 'projectbrief.md')]) {
+      const result = await runHook(repo, 1, 'PreToolUse', baseInput(repo, 1, 'PreToolUse', { tool_name: 'Write', tool_input: { file_path: file, content: 'x' } }));
+      assert.equal(JSON.parse(result.stdout).hookSpecificOutput.permissionDecision, 'deny', file);
+    }
+  });
+
+  test('PreToolUse: input the guard cannot check (over 8 MiB, not JSON) is denied, not waved through', async () => {
+    const huge = await runHookWithLargeInput(repo, 1, 'PreToolUse', baseInput(repo, 1, 'PreToolUse', { tool_name: 'Write', tool_input: { file_path: 'memory-bank-shared/systemPatterns.md', content: 'A'.repeat(9 * 1024 * 1024) } }));
+    assert.equal(huge.code, 0);
+    assert.equal(huge.stdinError, null);
+    const out = JSON.parse(huge.stdout).hookSpecificOutput;
+    assert.equal(out.permissionDecision, 'deny');
+    assert.match(out.permissionDecisionReason, /over the 8 MiB/);
+    const garbage = await runHook(repo, 1, 'PreToolUse', 'not json {');
+    assert.equal(garbage.exitCode, 0);
+    assert.equal(JSON.parse(garbage.stdout).hookSpecificOutput.permissionDecision, 'deny');
+  });
+
+  test('bad input: empty, not JSON, unknown event, no instance: exit 0, a note on stderr; only the write guard refuses', async () => {
     const empty = await runHook(repo, 1, 'PreToolUse', '');
     assert.equal(empty.exitCode, 0);
     assert.equal(empty.stdout, '');
-    const garbage = await runHook(repo, 1, 'PreToolUse', 'not json {');
+    const garbage = await runHook(repo, 1, 'UserPromptSubmit', 'not json {');
     assert.equal(garbage.exitCode, 0);
     assert.equal(garbage.stdout, '');
-    assert.match(garbage.stderr, /hook input is not JSON; ignored/);
     const array = await runHook(repo, 1, 'PreToolUse', '[1,2]');
     assert.equal(array.exitCode, 0);
     assert.match(array.stderr, /not an object/);

@@ -69,7 +69,7 @@ describe('the queue, leader and instances', () => {
   });
 
   test('complete writes the result, unblocks dependents and hands their results on', async () => {
-    const leftover = path.join(q.coordDir, 'results', 'task-009.md.tmp-dead'); // from a complete killed mid-write
+    const leftover = path.join(q.coordDir, 'results', `task-009.md.tmp-${4_194_304 + 12345}-x-1-y`); // from a complete killed mid-write (its pid is gone)
     mkdirSync(path.dirname(leftover), { recursive: true });
     writeFileSync(leftover, 'torn');
     const done = await agent(q, 1, ['complete', 'User model in src/user.ts']);

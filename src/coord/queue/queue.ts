@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, WtError } from '../../lib/errors.js';
+import { removeStaleTempFiles } from '../../lib/atomic.js';
 import { readDoc } from '../../store/store.js';
 import { transact } from '../transact.js';
 import { touchInstance } from '../instances/heartbeat.js';
@@ -247,6 +248,7 @@ export async function completeTask(coordDir: string, instanceId: number, taskId:
     const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));
     // Committed with the task: a done task always has its result file, and a lost lock writes neither.
     await fs.mkdir(path.join(coordDir, RESULTS_DIR), { recursive: true });
+    await removeStaleTempFiles(path.join(coordDir, RESULTS_DIR)); // an older version's complete killed mid-write
     tx.writeFile(resultPath(coordDir, task.id), renderResult(task));
     await afterTaskCompleted(tx, task, me);
     tx.event({ type: 'task.completed', instance: me.name, data: { task: task.id, token: task.token, unblocked: unblocked.map((t) => t.id) } });
