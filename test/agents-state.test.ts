@@ -3,7 +3,7 @@
 // and pane combine, the prompt after `--`, preflight against a private HOME, the 0600 env file,
 // token usage from a transcript. The real binary is driven in claude-code*.slow.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,6 +14,7 @@ import { claudePreflight } from '../src/agents/claude/preflight.js';
 import { stateForHook } from '../src/agents/claude/hooks/hook-state.js';
 import { transcriptUsage } from '../src/agents/claude/usage.js';
 import { combine } from '../src/agents/observe/combine.js';
+import { WaitAlerts } from '../src/agents/observe/wait-alerts.js';
 import { readStateRaw, recordState } from '../src/agents/state/state-file.js';
 import { envFileText, writeEnvFile } from '../src/agents/launch/env-file.js';
 import { splitCommandLine } from '../src/agents/agent-command.js';
@@ -105,5 +106,23 @@ describe('launching Claude Code', () => {
     writeFileSync(file, [line('m1', 100, 5), line('m1', 100, 7), JSON.stringify({ type: 'user', message: { usage: { input_tokens: 999 } } }), line('m2', 50, 3), '{"torn'].join('\n'));
     assert.deepEqual(await transcriptUsage(file), { input_tokens: 150, output_tokens: 10, cache_read_input_tokens: 2, cache_creation_input_tokens: 0 });
     assert.equal(await transcriptUsage(path.join(tmpdir(), 'missing.jsonl')), null);
+  });
+});
+
+describe('waiting for a person', () => {
+  test('one alert per wait, after the set time, through the command (with the details in its environment)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wtc-alert-'));
+    const out = path.join(dir, 'alerts.txt');
+    const alerts = new WaitAlerts(dir, { afterMs: 60_000, command: `printf '%s|%s|%s\\n' "$WT_COORD_ALERT_INSTANCE" "$WT_COORD_ALERT_STATE" "$WT_COORD_ALERT_TOOL" >> '${out}'`, bell: false, channel: false });
+    const since = new Date(Date.now() - 90_000).toISOString();
+    const agent = { instance: 2, name: 'instance-2', kind: 'claude', state: 'waiting-permission' as const, since, tool: 'Bash: npm publish', dialog: null, detail: null, exit_code: null, waiting_for_person: true, action: 'wt-coord attach instance-2', session_id: null };
+    assert.deepEqual(await alerts.check([{ ...agent, since: new Date().toISOString() }]), [], 'not yet: under the set time');
+    const lines = await alerts.check([agent]);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^alert: instance-2 waiting for permission \(Bash: npm publish\) for 9\ds: wt-coord attach instance-2$/);
+    assert.deepEqual(await alerts.check([agent]), [], 'the same wait alerts once');
+    const { waitFor } = await import('./support/claude-run.js');
+    await waitFor('the alert command', () => (existsSync(out) ? readFileSync(out, 'utf8') : null), 10_000);
+    assert.equal(readFileSync(out, 'utf8'), 'instance-2|waiting-permission|Bash: npm publish\n');
   });
 });

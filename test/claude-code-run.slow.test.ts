@@ -79,6 +79,12 @@ test('run -w 3 with the real Claude Code: a killed agent, a broadcast to all, ev
     broadcastGate.release();
     await waitForAgent(repo.dir, holder, `the broadcast in ${holder}'s model input`, () => requestsOf(world.api, holder).some((r) => modelInput(r).includes(BROADCAST)));
 
+    // The goal and the role reached every agent's model (first prompt and SessionStart context).
+    for (const name of ['instance-1', 'instance-2', 'instance-3']) {
+      const input = modelInput(requestsOf(world.api, name)[0]!);
+      assert.match(input, /The goal of this run: build the layered demo/, `${name} was not shown the goal`);
+      assert.match(input, /Your role: worker/);
+    }
     const result = await run;
     assert.equal(result.exitCode, 0, `${result.stderr}\n${result.stdout}`);
     const done = tasksIn(repo.dir);

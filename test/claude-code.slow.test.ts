@@ -82,6 +82,20 @@ describe('the real Claude Code, unattended', () => {
       assert.match(readFileSync(path.join(instanceDir(repo, 1), 'late.txt'), 'utf8'), /task-001 done by instance-1/);
       const agents = await agentsOf(repo.dir, world.env);
       assert.match(agents[0]!.session_id ?? '', /^[0-9a-f-]{36}$/, 'the session id is recorded from the hooks');
+      const usage = (agents[0] as unknown as { usage: { input_tokens: number; output_tokens: number } | null }).usage;
+      assert.ok(usage && usage.input_tokens > 0 && usage.output_tokens > 0, `token usage from the transcript: ${JSON.stringify(usage)}`);
+
+      // Killed mid-session and started again with --resume: the same conversation goes on, told it was restarted.
+      const sessionId = agents[0]!.session_id!;
+      const { claudePidOf } = await import('./support/claude-run.js');
+      process.kill((await waitFor('the claude process', () => claudePidOf(repo.dir, 'instance-1')))!, 'SIGKILL');
+      await waitFor('instance-1 exited', async () => (await agentsOf(repo.dir, world.env)).find((a) => a.state === 'exited'));
+      const before = requestsOf(world.api, 'instance-1').length;
+      const again = await wtc(repo.dir, ['start', '1', '--resume'], { env: world.env });
+      assert.equal(again.exitCode, 0, again.stderr);
+      const resumed = await waitFor('a request after the restart', () => requestsOf(world.api, 'instance-1').slice(before).find((r) => /You were restarted/.test(modelInput(r))));
+      assert.match(modelInput(resumed), /late\.txt/, 'the resumed conversation carries the earlier work');
+      assert.equal((await agentsOf(repo.dir, world.env))[0]!.session_id, sessionId, 'the same session continues');
     } finally {
       await wtc(repo.dir, ['stop'], { env: world.env });
       await world.close();

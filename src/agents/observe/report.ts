@@ -3,7 +3,8 @@
 import type { RepoContext } from '../../workspace/repo.js';
 import type { TokenUsage } from '../kind/index.js';
 import { listAgentStatuses } from '../launcher.js';
-import { describeAgent, observeAgents, type ObservedAgent } from './observe.js';
+import { observeAgents } from './observe.js';
+import { describeAgent, type ObservedAgent } from './describe.js';
 import { formatUsage, instanceUsage } from './usage.js';
 import { addUsage, NO_USAGE } from '../kind/index.js';
 

@@ -4,7 +4,7 @@
 // that it wakes no agent). Used by `run`'s supervisor and by `watch`.
 import { spawn } from 'node:child_process';
 import { sendMessage } from '../../coord/messages/index.js';
-import { describeAgent, type ObservedAgent } from './observe.js';
+import { describeAgent, type ObservedAgent } from './describe.js';
 
 export interface WaitAlertOptions {
   afterMs: number;
