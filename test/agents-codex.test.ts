@@ -82,6 +82,22 @@ test('preflight: not logged in, an undefined provider, an unset key variable, --
   }
 });
 
+test('recording trust keeps the file: into an existing table for the folder (a table appears once), else a new one at the end', async () => {
+  const s = scratch();
+  try {
+    const repo = path.join(s.dir, 'app');
+    writeFileSync(path.join(s.dir, 'config.toml'), `model = "m"\n\n[projects."${repo}"]\nnote = "mine"\n\n[tui]\nx = true\n`);
+    await recordTrust(s.dir, repo);
+    const text = readFileSync(path.join(s.dir, 'config.toml'), 'utf8');
+    assert.equal(text, `model = "m"\n\n[projects."${repo}"]\ntrust_level = "trusted"\nnote = "mine"\n\n[tui]\nx = true\n`);
+    const other = path.join(s.dir, 'other');
+    await recordTrust(s.dir, other);
+    assert.ok(readFileSync(path.join(s.dir, 'config.toml'), 'utf8').endsWith(`x = true\n\n[projects."${other}"]\ntrust_level = "trusted"\n`));
+  } finally {
+    s.done();
+  }
+});
+
 test('the pane: first screens and approvals are dialogs, the empty composer is idle, a turn is working', () => {
   assert.deepEqual(readCodexPane('  Folder access\n  Trust this folder? Codex can read, edit…\n› 1. Trust and continue'), { state: 'waiting-dialog', dialog: 'trust', detail: 'Codex asks whether to trust this folder', idle: false });
   assert.equal(readCodexPane('  Meet GPT-6 Sol\n› 1. Try new model\n  2. Use existing model').dialog, 'model-migration');
