@@ -1,29 +1,42 @@
 // Entry point of coordinate.sh (and so of the commit guard, which runs `coordinate.sh check-claims`):
-// `instance.js --instance-dir <dir> <verb> ...`. The Claude Code hooks have their own entry, hook.js.
-// Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads.
+// `instance.cjs --instance-dir <dir> <verb> ...`. The Claude Code hooks have their own entry, hook.js.
+// Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads
+// (scripts/build.mjs makes it one CommonJS file with zod-lite; bench/verbs.bench.mjs measures each verb).
+import { writeSync } from 'node:fs';
 import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
 import { storeSelection } from './coord/store-choice.js';
 import { usageText, verbs } from './instance/verbs.js';
 import { terminalSafe, terminalText } from './lib/terminal-text.js';
 
-// `coordinate.sh inbox --all | head`: a reader that stops early is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-  throw error;
-});
+/**
+ * Writes straight to the file descriptor: process.stdout would load Node's stream modules, ~6 ms
+ * of every call. A reader that stops early (`coordinate.sh inbox --all | head`) is not an error.
+ */
+function print(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(ExitCode.ok);
+      if (code !== 'EAGAIN') throw error; // a full non-blocking pipe: write again
+    }
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] !== '--instance-dir' || !argv[1]) throw new UsageError('instance.js needs --instance-dir <dir> first', 'call it through .claude-instance/coordinate.sh');
+  if (argv[0] !== '--instance-dir' || !argv[1]) throw new UsageError('instance.cjs needs --instance-dir <dir> first', 'call it through .claude-instance/coordinate.sh');
   const kitDir = argv[1];
   const [verb = 'help', ...args] = argv.slice(2);
   const spec = Object.hasOwn(verbs, verb) ? verbs[verb] : undefined;
   if (!spec) {
-    process.stderr.write(`error: unknown verb "${verb}" (coordinate.sh help lists the verbs)\n${usageText()}\n`);
+    print(2, `error: unknown verb "${verb}" (coordinate.sh help lists the verbs)\n${usageText()}`);
     return ExitCode.usage;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`usage: coordinate.sh ${spec.usage}\n  ${spec.summary}\n`);
+    print(1, `usage: coordinate.sh ${spec.usage}\n  ${spec.summary}`);
     return ExitCode.ok;
   }
   const ctx = await loadInstanceContext(kitDir);
@@ -44,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   if (storeSelection(ctx.coordDir)) {
     await (await import('./instance/memory-sync.js')).syncSharedMemory(ctx).catch((error: unknown) => process.stderr.write(`${terminalText(`warning: done, but the memory bank was not brought up to date: ${formatError(error).replace(/^error: /, '')}`)}\n`));
   }
-  if (result.output) process.stdout.write(terminalSafe(result.output.endsWith('\n') ? result.output : `${result.output}\n`));
+  if (result.output) print(1, terminalSafe(result.output));
   return result.exitCode ?? ExitCode.ok;
 }
 
@@ -53,7 +66,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`${terminalText(formatError(error))}\n`);
+    print(2, terminalText(formatError(error)));
     process.exitCode = exitCodeOf(error);
   },
 );

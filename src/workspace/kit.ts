@@ -17,7 +17,7 @@ export function templatePath(...parts: string[]): string {
 
 /** The built entry coordinate.sh and the hooks call: light, no commander. */
 export function instanceEntryPath(): string {
-  return path.join(DIST_DIR, 'instance.js');
+  return path.join(DIST_DIR, 'instance.cjs');
 }
 
 export function kitDir(worktree: string): string {

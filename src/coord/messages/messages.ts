@@ -53,7 +53,7 @@ export type Message = z.infer<typeof messageSchema>;
 
 /** First line after compaction: the numbering continues above `seq`. */
 const compactionMarkerSchema = z.object({ kind: z.literal('compacted'), seq: z.number().int().nonnegative(), time: z.string(), removed: z.number().int() }).strict();
-const logLineSchema = z.union([compactionMarkerSchema, messageSchema]);
+export const logLineSchema = z.union([compactionMarkerSchema, messageSchema]);
 
 /** Each reader's position: the highest seq it has been shown. */
 export const inboxPositionsDoc = defineDoc(

@@ -2,7 +2,7 @@
 // spawn writes into .claude/settings.local.json. UserPromptSubmit and PostToolUse run on every
 // prompt and every tool call, so when nothing is new this file decides it with a few stat() calls
 // and exits once its input is read, having loaded only node built-ins (no zod, no store). Built as one standalone file
-// (scripts/build.mjs); the full run is dist/hook-run.js, imported on demand.
+// (scripts/build.mjs); the full run is dist/hook-run.cjs, imported on demand.
 // A hook never blocks the agent because wt-coord failed: failures go to stderr with exit 0.
 // Every path reads stdin to its end: Claude Code writes the hook input there, and a hook that exits
 // without reading it makes that write fail (EPIPE once the input outgrows the pipe, e.g. a
@@ -14,7 +14,7 @@ import { stampUnchanged } from './hook-stamp.js';
 import { recordHookState, STATE_ONLY_EVENTS } from './hook-state.js';
 
 /** The built full run, next to the built hook.js (a variable: the bundler leaves it to run time). */
-const RUN_MODULE = './hook-run.js';
+const RUN_MODULE = './hook-run.cjs';
 
 const [kitDir, event] = process.argv.slice(2);
 const cheapEvents = new Set(['UserPromptSubmit', 'PostToolUse']);
