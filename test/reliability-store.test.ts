@@ -13,7 +13,7 @@ import { ROOT } from './helpers.js';
 import { transact } from '../src/store/store.js';
 import { runDoctor } from '../src/coord/doctor.js';
 import { postMessage } from '../src/coord/messages/messages.js';
-import { instancesDoc } from '../src/coord/instances/instances.js';
+import { instanceSchema, instancesDoc } from '../src/coord/instances/instances.js';
 import { tasksDoc } from '../src/coord/queue/tasks.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'wtc-rel-'));
@@ -31,8 +31,9 @@ async function waitFor(file: string): Promise<void> {
   while (!existsSync(file)) await sleep(10);
 }
 
+/** A registry entry; the schema fills in every field with a default (so new fields need no change here). */
 function instance(k: number) {
-  return { id: k, name: `instance-${k}`, branch: `wt/instance-${k}`, worktree: `/nonexistent/i${k}`, main_repo: '/nonexistent/main', memory_bank: '/nonexistent/bank', coordination: '/nonexistent/coord', base_commit: 'abc', base_ref: 'main', created_at: new Date().toISOString(), agent: null, status: 'active' as const, progress: 0, progress_message: null as string | null, assigned_tasks: [] as string[], last_seen: null, machine: null };
+  return instanceSchema.parse({ id: k, name: `instance-${k}`, branch: `wt/instance-${k}`, worktree: `/nonexistent/i${k}`, main_repo: '/nonexistent/main', memory_bank: '/nonexistent/bank', coordination: '/nonexistent/coord', base_commit: 'abc', base_ref: 'main', created_at: new Date().toISOString() });
 }
 
 /** A child that opens a transaction, does `body` (TypeScript, `tx` in scope), says so in `ready`, then holds the lock `holdMs`. */
