@@ -5,6 +5,5 @@ export * from './queue-core.js';
 export * from './queue-settings.js';
 export * from './queue.js';
 export * from './task-end.js';
-export * from './task-import.js';
 export * from './task-intake.js';
 export * from './tasks.js';

@@ -146,9 +146,16 @@ function normalizeTaskIdAt(input: unknown, where: string): string {
   }
 }
 
+/**
+ * The tasks of a JSON or YAML file in the seed's format (task-import.ts). Imported on demand: it loads
+ * the yaml package, which coordinate.sh, reaching this folder through index.ts, must not pay for.
+ */
+export async function readTaskFile(filePath: string): Promise<TaskInput[]> {
+  return (await import('./task-import.js')).readTaskFile(filePath);
+}
+
 /** Imports tasks from a JSON or YAML file in the seed's format; see task-import.ts. */
 export async function importTasks(coordDir: string, filePath: string, settings?: QueueSettings): Promise<Task[]> {
-  const { readTaskFile } = await import('./task-import.js');
   const inputs = await readTaskFile(filePath);
   return addTasks(coordDir, inputs, settings, path.basename(filePath));
 }
