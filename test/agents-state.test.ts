@@ -31,7 +31,9 @@ describe("Claude Code's screen", () => {
     assert.equal(permission.tool, 'Bash: .claude-instance/coordinate.sh request-task');
     assert.equal(readClaudePane(pane('pane-ratelimit')).state, 'rate-limited');
     assert.deepEqual(readClaudePane(pane('pane-working')), { state: 'working', idle: false });
-    assert.deepEqual(readClaudePane(pane('pane-idle')), { state: 'idle', idle: true });
+    assert.deepEqual(readClaudePane(pane('pane-idle')), { state: 'idle', idle: true, input: '' });
+    // An earlier nudge shows in the conversation with the same "❯": only the input box counts.
+    assert.deepEqual(readClaudePane(pane('pane-idle-after-nudge')), { state: 'idle', idle: true, input: '' });
     assert.deepEqual(readClaudePane(''), { state: null, idle: false });
   });
 });

@@ -42,11 +42,12 @@ export function readClaudePane(text: string): PaneReading {
   // The input box: a "❯" line between two horizontal rules, and no spinner. It is safe to type
   // into only when empty (or showing Claude Code's own hint): text someone left there, or a long
   // line wrapped over two rows, would be submitted with ours.
-  const prompt = lines.findIndex((l, i) => /^❯/.test(l) && /^─{10,}/.test(lines[i - 1] ?? ''));
+  // The last such line: the conversation above shows earlier prompts with the same "❯".
+  const prompt = lines.map((l, i) => (/^❯/.test(l) && /^─{10,}/.test(lines[i - 1] ?? '') ? i : -1)).filter((i) => i >= 0).at(-1) ?? -1;
   if (prompt >= 0) {
     const single = /^─{10,}/.test(lines[prompt + 1] ?? '');
     const empty = /^❯\s*$/.test(lines[prompt]!) || /^❯\s+(Resend your message to try again|Try ")/.test(lines[prompt]!);
-    return { state: 'idle', idle: single && empty };
+    return { state: 'idle', idle: single && empty, input: lines[prompt]!.replace(/^❯\s?/, '').trimEnd() };
   }
   return { state: null, idle: false };
 }

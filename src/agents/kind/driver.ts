@@ -32,6 +32,8 @@ export interface PaneReading {
   detail?: string | null;
   /** True only when the agent waits at an empty prompt: typing a line and Enter would submit it. */
   idle: boolean;
+  /** What stands in the input box now, when the screen shows one (not the conversation above it). */
+  input?: string | null;
 }
 
 export interface PreflightContext {

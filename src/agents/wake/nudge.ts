@@ -14,6 +14,7 @@ import type { RepoContext } from '../../workspace/repo.js';
 import { agentProgram } from '../agent-kind.js';
 import { AGENTS_RUNTIME_DIR } from '../../coord/instances/index.js';
 import { driverFor } from '../drivers/index.js';
+import type { AgentDriver } from '../kind/index.js';
 import { listAgentStatuses } from '../launcher.js';
 import { capturePane } from '../observe/index.js';
 import { readStateRaw, recordState } from '../state/index.js';
@@ -62,13 +63,13 @@ const NUDGE_MARK = 'wt-coord:';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Presses Enter, and again (a few times) while the typed line still sits in the input box: a busy TUI can drop a key. */
-async function submitTyped(session: string, text: string): Promise<void> {
+async function submitTyped(session: string, driver: AgentDriver, text: string): Promise<void> {
   const head = text.slice(0, 40);
   for (let attempt = 0; attempt < 3; attempt++) {
     await tmux(['send-keys', '-t', `=${session}:`, 'Enter']);
     await sleep(400);
     const screen = await capturePane(session);
-    if (screen === null || !screen.split('\n').some((l) => l.startsWith(`❯ ${head}`))) return;
+    if (screen === null || !driver.readPane!(screen).input?.startsWith(head)) return;
   }
 }
 
@@ -93,19 +94,20 @@ export async function wakeIdleAgents(repo: RepoContext, options: { intervalMs?: 
     if (!instance) continue;
     const screen = await capturePane(record.session!);
     if (screen === null) continue;
+    const reading = driver.readPane(screen);
     // A nudge of ours left unsubmitted in the input box (its Enter was lost): submit it, type nothing more.
-    if (screen.split('\n').some((l) => l.startsWith(`❯ ${NUDGE_MARK}`))) {
-      await submitTyped(record.session!, NUDGE_MARK);
+    if (reading.input?.startsWith(NUDGE_MARK)) {
+      await submitTyped(record.session!, driver, NUDGE_MARK);
       continue;
     }
-    if (!driver.readPane(screen).idle) continue;
+    if (!reading.idle) continue;
     const marker = path.join(repo.coordDir, AGENTS_RUNTIME_DIR, `${status.name}.nudged`);
     const idleSince = typeof reported.since === 'string' ? Date.parse(reported.since) : 0;
     if (!(await claimNudgeSlot(marker, options.intervalMs ?? DEFAULT_NUDGE_INTERVAL_MS, idleSince))) continue;
     const text = driver.nudgeText(coordinateScriptPath(instance.worktree), describeWork(work));
     // Literal text, then Enter as a key of its own: the agent sees a typed line and its submit.
     await tmux(['send-keys', '-t', `=${record.session}:`, '-l', text]);
-    await submitTyped(record.session!, text);
+    await submitTyped(record.session!, driver, text);
     recordState(repo.coordDir, status.name, { state: 'working', source: 'nudge', detail: describeWork(work) });
     await transact(repo.coordDir, async (tx) => tx.event({ type: 'agent.nudged', instance: status.name, data: { work: describeWork(work) } }));
     nudged.push({ instance: status.instance, name: status.name, text });
