@@ -8,8 +8,8 @@ import { printJson, printLines } from './output.js';
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('check the coordination folder (every store document, the views, events.jsonl, leftover locks and temp files) and scratch worktrees left by a killed integrate')
-    .option('--fix', 'repair: restore the last good backup of a corrupt document (the corrupt one is kept in .backup/), rewrite broken views, set aside torn event lines, remove dead locks, temp files and the scratch worktrees of killed integrates')
+    .description('check the coordination folder (every store document, the queue as a whole: dependency cycles, duplicate ids, missing dependencies, counters, tasks.json and instances.json agreeing; the views, events.jsonl, leftover locks, staging folders and temp files) and scratch worktrees left by a killed integrate')
+    .option('--fix', 'repair: restore the last good backup of a corrupt document (the corrupt one is kept in .backup/), move next_id/next_token above those issued, derive assigned_tasks from tasks.json, rewrite broken views, set aside torn event lines, break dead locks (completing their decided commits), remove temp files and the scratch worktrees of killed integrates')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit code 0 when all is well (or everything was fixed), 1 when a problem remains.\nExamples:\n  wt-coord doctor\n  wt-coord doctor --fix')
     .action(async (o: { fix?: boolean; json?: boolean }) => {
