@@ -4,33 +4,17 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WtError } from '../lib/errors.js';
-import { findCycle, type TaskInput } from '../coord/queue/index.js';
+import { planImport, type TaskInput } from '../coord/queue/index.js';
 import { formatTaskId, normalizeTaskId, taskNumber, type Task } from '../coord/queue/index.js';
 import { readTaskFile } from '../coord/queue/index.js';
 
 /**
- * The same checks the import makes (ids, known dependencies, no cycle), without touching the queue,
- * so `run` can refuse a bad list before it initializes or spawns anything.
+ * The import's own checks (planImport: every field, ids, known dependencies, no cycle, a used id
+ * only with the same content), without touching the queue, so `run` refuses a bad list before it
+ * writes or spawns anything.
  */
 export function checkTaskGraph(inputs: TaskInput[], existing: Task[], source: string): void {
-  if (inputs.length === 0) throw new WtError(`${source} holds no tasks`, 'a task list is { "tasks": [ { "description": "..." } ] }');
-  const known = new Set(existing.map((t) => t.id));
-  let next = Math.max(0, ...existing.map((t) => taskNumber(t.id))) + 1;
-  const explicit = new Set(inputs.filter((i) => i.id !== undefined).map((i) => normalizeTaskId(String(i.id))));
-  const ids = inputs.map((input) => {
-    if (input.id !== undefined) return normalizeTaskId(String(input.id));
-    while (known.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
-    return formatTaskId(next++);
-  });
-  const edges = new Map<string, string[]>();
-  const all = new Set([...known, ...ids]);
-  inputs.forEach((input, index) => {
-    const deps = (input.dependencies ?? []).map((d) => normalizeTaskId(String(d)));
-    for (const dep of deps) if (!all.has(dep)) throw new WtError(`${source}: tasks[${index}] depends on ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
-    edges.set(ids[index]!, deps);
-  });
-  const cycle = findCycle(edges);
-  if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
+  planImport(inputs, existing, source, Math.max(0, ...existing.map((t) => taskNumber(t.id))) + 1, new Date());
 }
 
 export async function readAndCheckTaskFile(file: string, existing: Task[]): Promise<TaskInput[]> {

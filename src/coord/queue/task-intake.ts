@@ -93,48 +93,93 @@ export function findCycle(edges: Map<string, string[]>): string[] | null {
   return null;
 }
 
+/** What an import would do: the new tasks, and the ids already in the queue with the same content. */
+export interface ImportPlan {
+  added: Task[];
+  /** Ids of entries that name a task already in the queue with the same content: left as they are. */
+  unchanged: string[];
+  ids: string[];
+}
+
+/** The fields an import sets: an entry with a used id is the same task when all of these match. */
+function sameContent(task: Task, input: TaskInput, dependencies: string[]): string | null {
+  const want = { description: input.description.trim(), priority: input.priority ?? DEFAULT_PRIORITY, dependencies: [...dependencies].sort(), files: input.files ?? [], hints: input.hints ?? '' };
+  const have = { description: task.description, priority: task.priority, dependencies: [...task.dependencies].sort(), files: task.context.files, hints: task.context.hints };
+  for (const key of Object.keys(want) as (keyof typeof want)[]) {
+    if (JSON.stringify(want[key]) !== JSON.stringify(have[key])) return key;
+  }
+  return null;
+}
+
 /**
- * Adds a whole list of tasks, or none: every entry is checked, ids must be new, dependencies must
- * name a task in the list or in the queue, and the graph must have no cycle.
+ * Pure: every check an import makes, and what it would add. Used by `run` before it writes anything
+ * and by the import itself under the lock, so the two can never disagree.
+ */
+export function planImport(inputs: TaskInput[], existing: Task[], source: string, nextId: number, now: Date): ImportPlan {
+  if (inputs.length === 0) throw new WtError(`${source} holds no tasks`, 'a task list is { "tasks": [ { "description": "..." } ] }');
+  inputs.forEach((input, index) => checkTaskInput(input, `${source}: tasks[${index}]`));
+  const byId = new Map(existing.map((t) => [t.id, t]));
+  const explicit = new Set<string>();
+  const given = inputs.map((input, index) => {
+    if (input.id === undefined) return null;
+    const id = normalizeTaskIdAt(input.id, `${source}: tasks[${index}].id`);
+    if (explicit.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} appears twice`, 'give every task its own id');
+    explicit.add(id);
+    return id;
+  });
+  let next = Math.max(nextId, 1);
+  const ids = given.map((id) => {
+    if (id) return id;
+    while (byId.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
+    return formatTaskId(next++);
+  });
+  const known = new Set([...byId.keys(), ...ids]);
+  const edges = new Map<string, string[]>(existing.map((t) => [t.id, t.dependencies]));
+  const added: Task[] = [];
+  const unchanged: string[] = [];
+  inputs.forEach((input, index) => {
+    const deps = [...new Set((input.dependencies ?? []).map((d, k) => normalizeTaskIdAt(d, `${source}: tasks[${index}].dependencies[${k}]`)))];
+    for (const [k, dep] of deps.entries()) {
+      if (!known.has(dep)) throw new WtError(`${source}: tasks[${index}].dependencies[${k}] names ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
+    }
+    const id = ids[index]!;
+    const there = byId.get(id);
+    if (there) {
+      const differs = sameContent(there, input, deps);
+      if (differs) throw new WtError(`${source}: tasks[${index}].id ${id} is already in the queue with a different ${differs}`, 'give the new task its own id (or leave id out to number it); importing the same task again changes nothing');
+      unchanged.push(id);
+      return;
+    }
+    edges.set(id, deps);
+    added.push(newTask(id, input, deps, now));
+  });
+  const cycle = findCycle(edges);
+  if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
+  return { added, unchanged, ids };
+}
+
+/**
+ * Adds a whole list of tasks, or none: every entry is checked, dependencies must name a task in
+ * the list or in the queue, and the graph must have no cycle. An entry whose id is already in the
+ * queue with the same content is left as it is (re-running a plan changes nothing; done stays
+ * done); a different task under a used id is refused. Returns every task the list names.
  */
 export async function addTasks(coordDir: string, inputs: TaskInput[], settings?: QueueSettings, source = 'import'): Promise<Task[]> {
-  inputs.forEach((input, index) => checkTaskInput(input, `${source}: tasks[${index}]`));
+  return (await importTaskList(coordDir, inputs, settings, source)).tasks;
+}
+
+export async function importTaskList(coordDir: string, inputs: TaskInput[], settings?: QueueSettings, source = 'import'): Promise<{ tasks: Task[]; added: Task[]; unchanged: string[] }> {
   return transact(coordDir, async (tx) => {
     const queue = await openQueue(tx, settings);
-    const existing = tasksById(queue.doc);
-    let next = queue.doc.next_id;
-    const explicit = new Set<string>();
-    const ids = inputs.map((input, index) => {
-      if (input.id === undefined) return null;
-      const id = normalizeTaskIdAt(input.id, `${source}: tasks[${index}].id`);
-      if (existing.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} is already in the queue`, 'give the task a new id, or leave id out to number it automatically');
-      if (explicit.has(id)) throw new WtError(`${source}: tasks[${index}].id ${id} appears twice`, 'give every task its own id');
-      explicit.add(id);
-      return id;
-    });
-    const assigned = ids.map((id) => {
-      if (id) return id;
-      while (existing.has(formatTaskId(next)) || explicit.has(formatTaskId(next))) next++;
-      return formatTaskId(next++);
-    });
-    const known = new Set([...existing.keys(), ...assigned]);
-    const edges = new Map<string, string[]>();
-    const tasks = inputs.map((input, index) => {
-      const deps = [...new Set((input.dependencies ?? []).map((d, k) => normalizeTaskIdAt(d, `${source}: tasks[${index}].dependencies[${k}]`)))];
-      for (const [k, dep] of deps.entries()) {
-        if (!known.has(dep)) throw new WtError(`${source}: tasks[${index}].dependencies[${k}] names ${dep}, which is neither in the file nor in the queue`, 'fix the id or add that task');
-      }
-      edges.set(assigned[index]!, deps);
-      return newTask(assigned[index]!, input, deps, queue.now);
-    });
-    const cycle = findCycle(edges);
-    if (cycle) throw new WtError(`${source}: dependency cycle ${cycle.join(' -> ')}`, 'a task cannot wait on itself, directly or through others; remove one of these dependencies');
-    const highest = Math.max(queue.doc.next_id - 1, ...assigned.map(taskNumber));
-    queue.doc.next_id = highest + 1;
-    queue.doc.tasks.push(...tasks);
-    save(queue);
-    tx.event({ type: 'task.imported', instance: 'leader', data: { tasks: assigned, source } });
-    return tasks;
+    const plan = planImport(inputs, queue.doc.tasks, source, queue.doc.next_id, queue.now);
+    if (plan.added.length) {
+      queue.doc.next_id = Math.max(queue.doc.next_id - 1, ...plan.added.map((t) => taskNumber(t.id))) + 1;
+      queue.doc.tasks.push(...plan.added);
+      save(queue);
+      tx.event({ type: 'task.imported', instance: 'leader', data: { tasks: plan.added.map((t) => t.id), unchanged: plan.unchanged, source } });
+    }
+    const byId = tasksById(queue.doc);
+    return { tasks: plan.ids.map((id) => byId.get(id)!), added: plan.added, unchanged: plan.unchanged };
   });
 }
 
