@@ -43,6 +43,8 @@ export interface RunReport {
   started_at: string;
   finished_at: string;
   tasks: TaskReport[];
+  /** Tasks of the queue that are not this run's (left from earlier runs): shown apart, they do not change its outcome. */
+  older_tasks: { id: string; status: string; description: string }[];
   instances: InstanceReport[];
   interventions: string[];
   agents: AgentSummary[];
@@ -54,8 +56,11 @@ function resultBody(text: string): string {
   return text.replace(/^# .*\n\n(?:- .*\n)*\n?/, '').trim();
 }
 
-export async function collectReport(repo: RepoContext, run: { goal: string; outcome: RunReport['outcome']; why: string; started_at: string; instances: string[]; interventions: string[]; agents?: AgentsReport | null }): Promise<RunReport> {
-  const tasks = await listTasks(repo.coordDir);
+export async function collectReport(repo: RepoContext, run: { goal: string; outcome: RunReport['outcome']; why: string; started_at: string; instances: string[]; interventions: string[]; agents?: AgentsReport | null; tasks?: ReadonlySet<string> }): Promise<RunReport> {
+  const every = await listTasks(repo.coordDir);
+  // The run's own tasks are its report; the queue's older ones are listed apart and judge nothing.
+  const tasks = run.tasks ? every.filter((t) => run.tasks!.has(t.id)) : every;
+  const older = run.tasks ? every.filter((t) => !run.tasks!.has(t.id)).map((t) => ({ id: t.id, status: t.status, description: t.description })) : [];
   const taskReports: TaskReport[] = [];
   for (const t of tasks) {
     const file = resultPath(repo.coordDir, t.id);
@@ -69,7 +74,7 @@ export async function collectReport(repo: RepoContext, run: { goal: string; outc
     instanceReports.push({ name: i.name, branch: i.branch, commits: log.split('\n').filter(Boolean).reverse() });
   }
   const agents = (run.agents?.agents ?? []).filter((a) => run.instances.includes(a.name)).map((a) => ({ name: a.name, kind: a.kind, state: describeState(a), sessions: a.sessions, usage: a.usage }));
-  return { goal: run.goal, outcome: run.outcome, why: run.why, started_at: run.started_at, finished_at: new Date().toISOString(), tasks: taskReports, instances: instanceReports, interventions: run.interventions, agents, usage_total: run.agents?.usage_total ?? null };
+  return { goal: run.goal, outcome: run.outcome, why: run.why, started_at: run.started_at, finished_at: new Date().toISOString(), tasks: taskReports, older_tasks: older, instances: instanceReports, interventions: run.interventions, agents, usage_total: run.agents?.usage_total ?? null };
 }
 
 function firstLines(text: string | null, n: number): string {
@@ -92,6 +97,7 @@ export function renderReport(report: RunReport): string {
       if (t.status === 'failed') return `- ${t.id} FAILED after ${t.attempts} attempt(s): ${t.description}\n  why: ${firstLines(t.result, 3)}`;
       return `- ${t.id} ${t.status}${t.by ? ` (${t.by})` : ''}: ${t.description}${t.result ? `\n  note: ${firstLines(t.result, 2)}` : ''}`;
     }),
+    ...(report.older_tasks.length ? ['', `## Older tasks (${report.older_tasks.length}, from earlier runs: not part of this one)`, ...report.older_tasks.map((t) => `- ${t.id} ${t.status}: ${t.description}`)] : []),
     '',
     '## Instances',
     ...report.instances.map((i) => `- ${i.name} on ${i.branch}: ${i.commits.length} commit(s)${i.commits.length ? `\n${i.commits.map((c) => `  - ${c}`).join('\n')}` : ''}`),

@@ -6,7 +6,7 @@ import { UsageError, WtError } from '../lib/errors.js';
 import { instancesDoc } from '../coord/instances/index.js';
 import { appendGoal, checkGoal } from '../coord/master-plan.js';
 import { cancelTask, listTasks, requeueTask, summarize } from '../coord/queue/index.js';
-import { addTask, addTasks, type TaskInput } from '../coord/queue/index.js';
+import { addTask, addTasks, importTaskList, type TaskInput } from '../coord/queue/index.js';
 import { tasksDoc, type Task } from '../coord/queue/index.js';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { readDoc, transact } from '../coord/transact.js';
@@ -106,7 +106,9 @@ function progressLine(elapsedMs: number, tasks: Task[], agents: AgentsReport['ag
  * that its task goes back to the queue for another instance. A task claimed longer than the task
  * timeout is requeued (cancelled after max_attempts timeouts).
  */
-async function supervise(repo: RepoContext, ids: number[], options: RunOptions, agentSpec: string, roles: Map<number, string>, until?: (tasks: Task[]) => string | null): Promise<Supervision> {
+async function supervise(repo: RepoContext, ids: number[], options: RunOptions, agentSpec: string, roles: Map<number, string>, scope: Set<string>, until?: (tasks: Task[]) => string | null): Promise<Supervision> {
+  // A run waits for, judges and reports its own tasks: older ones (a task failed in an earlier run) never make it stuck.
+  const ownTasks = async () => (await listTasks(repo.coordDir)).filter((t) => scope.has(t.id));
   const interventions: string[] = [];
   const restarts = new Map<number, number>();
   const timeouts = new Map<string, number>();
@@ -128,7 +130,8 @@ async function supervise(repo: RepoContext, ids: number[], options: RunOptions, 
   for (let round = 0; ; round++) {
     // Discoveries queued where no merger could write the bank (a sandboxed agent): the leader merges them.
     await mergeQueuedMemory(repo).catch((error: Error) => note(`merging the memory queue failed: ${error.message}`));
-    const tasks = await listTasks(repo.coordDir);
+    const everyTask = await listTasks(repo.coordDir);
+    const tasks = everyTask.filter((t) => scope.has(t.id));
     const statuses = await listAgentStatuses(repo, ids);
     // An agent whose turn ended with nothing ready waits at its prompt: give it the work that is ready now
     // (a task unblocked by another instance, a message).
@@ -146,7 +149,7 @@ async function supervise(repo: RepoContext, ids: number[], options: RunOptions, 
 
     for (const status of statuses) {
       if (status.state === 'running' || status.state === 'stopped') continue;
-      const held = tasks.filter((t) => t.status === 'claimed' && t.claimed_by === status.name);
+      const held = everyTask.filter((t) => t.status === 'claimed' && t.claimed_by === status.name);
       const how = status.exit_code !== null ? `exited with code ${status.exit_code}` : 'died';
       if (held.length) {
         if (await restart(status, `${how} while holding ${held.map((t) => t.id).join(', ')}`)) continue;
@@ -176,7 +179,7 @@ async function supervise(repo: RepoContext, ids: number[], options: RunOptions, 
     }
 
     const now = await listAgentStatuses(repo, ids);
-    const fresh = summarize(await listTasks(repo.coordDir));
+    const fresh = summarize(await ownTasks());
     if (fresh.available > 0 && fresh.ready === 0 && fresh.claimed === 0) {
       return { outcome: 'stuck', why: `${fresh.available} task(s) wait on failed or cancelled tasks and can never start`, interventions };
     }
@@ -203,11 +206,15 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
   const planFile = await appendGoal(repo.coordDir, options.goal, `wt-coord run, ${new Date().toISOString()}, ${options.workers} instance${options.workers === 1 ? '' : 's'}`);
   options.onLine(`goal written to ${planFile}`);
   let planningTask: Task | null = null;
+  const scope = new Set<string>(); // this run's tasks
   if (inputs) {
-    const added = await addTasks(repo.coordDir, inputs, undefined, path.basename(options.tasksFile!));
-    options.onLine(`imported ${added.length} tasks from ${options.tasksFile}`);
+    const imported = await importTaskList(repo.coordDir, inputs, undefined, path.basename(options.tasksFile!));
+    for (const t of imported.tasks) scope.add(t.id);
+    const same = imported.unchanged.length ? `; ${imported.unchanged.length} already in the queue unchanged (${imported.unchanged.join(', ')})` : '';
+    options.onLine(`imported ${imported.added.length} task(s) from ${options.tasksFile}${same}`);
   } else {
     planningTask = await addTask(repo.coordDir, planningTaskInput(options.goal.trim(), 'instance 1'));
+    scope.add(planningTask.id);
     options.onLine(`no --tasks: ${planningTask.id} asks the first instance to plan the work`);
   }
   options.onLine(`spawning ${options.workers} instance(s)...`);
@@ -233,7 +240,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
     for (const a of started) options.onLine(`  started ${a.name}'s agent ${a.session ? `in tmux session ${a.session} (wt-coord attach ${a.instance})` : `as pid ${a.pid}`}`);
     if (planningTask) {
       const planId = planningTask.id;
-      const planned = await supervise(repo, firstIds, options, agentSpec, roles, (tasks) => (tasks.find((t) => t.id === planId)?.status === 'done' ? 'planned' : null));
+      const planned = await supervise(repo, firstIds, options, agentSpec, roles, scope, (tasks) => (tasks.find((t) => t.id === planId)?.status === 'done' ? 'planned' : null));
       interventions.push(...planned.interventions);
       const plan = (await listTasks(repo.coordDir)).find((t) => t.id === planId)!;
       if (plan.status !== 'done') {
@@ -242,6 +249,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
       } else {
         const plannedInputs = await tasksFromPlanResult(plan.result ?? '', await listTasks(repo.coordDir));
         const added = await addTasks(repo.coordDir, plannedInputs, undefined, 'plan');
+        for (const t of added) scope.add(t.id);
         options.onLine(`${names[0]} planned ${added.length} tasks; starting the other agents`);
         const still = await listAgentStatuses(repo, [ids[0]!]);
         const rest = ids.slice(1).concat(still[0]?.state === 'running' ? [] : [ids[0]!]);
@@ -249,7 +257,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
       }
     }
     if (!why) {
-      const result = await supervise(repo, ids, options, agentSpec, roles);
+      const result = await supervise(repo, ids, options, agentSpec, roles, scope);
       outcome = result.outcome;
       why = result.why;
       interventions.push(...result.interventions);
@@ -269,7 +277,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
     // What the agents queued last is merged now: nothing is left pending after a run.
     await mergeQueuedMemory(repo).catch((error: Error) => options.onLine(`merging the memory queue failed: ${error.message}`));
   }
-  const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions, agents: finalAgents });
+  const report = await collectReport(repo, { goal: options.goal.trim(), outcome, why, started_at: startedAt, instances: names, interventions, agents: finalAgents, tasks: scope });
   const text = renderReport(report);
   const reportFile = path.join(repo.coordDir, 'report.md');
   await writeFileAtomic(reportFile, text);
