@@ -210,7 +210,7 @@ export async function runGoal(repo: RepoContext, options: RunOptions): Promise<R
   if (inputs) {
     const imported = await importTaskList(repo.coordDir, inputs, undefined, path.basename(options.tasksFile!));
     for (const t of imported.tasks) scope.add(t.id);
-    const same = imported.unchanged.length ? `; ${imported.unchanged.length} already in the queue unchanged (${imported.unchanged.join(', ')})` : '';
+    const same = imported.unchanged.length ? `; ${imported.unchanged.length} unchanged, imported before (${imported.unchanged.join(', ')})` : '';
     options.onLine(`imported ${imported.added.length} task(s) from ${options.tasksFile}${same}`);
   } else {
     planningTask = await addTask(repo.coordDir, planningTaskInput(options.goal.trim(), 'instance 1'));

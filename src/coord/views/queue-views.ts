@@ -4,7 +4,6 @@
 //   task-assignments.json  task -> instance, the free (ready) tasks, the waiting ones
 //   progress-reports.json  every instance's latest progress, task and message
 import path from 'node:path';
-import { InvalidFileError } from '../../lib/errors.js';
 import { readTextIfExists, toJsonText } from '../../lib/json-file.js';
 import { type Transaction } from '../../store/store.js';
 import { instancesDoc, type Instance } from '../instances/instances.js';
@@ -46,18 +45,28 @@ export function progressReportsView(tasks: Task[], instances: Instance[]) {
   };
 }
 
-/** A view someone edited into something that is not JSON is reported, not silently replaced. */
+/**
+ * Views are derived: a view that is not a JSON object (truncated, hand-edited, emptied) is never an
+ * obstacle. It is rebuilt from the documents like any other, and said so once on stderr (the next
+ * call finds it valid and says nothing).
+ */
 async function stageView(tx: Transaction, file: string, text: string): Promise<void> {
   const current = await readTextIfExists(file);
   if (current === text) return; // unchanged: spare the fsync
-  if (current !== null) {
-    try {
-      JSON.parse(current);
-    } catch (error) {
-      throw new InvalidFileError(file, `not valid JSON (${(error as Error).message}); it is a view of tasks.json and instances.json`, 'run `wt-coord doctor --fix` to rewrite it from the store');
-    }
+  if (current !== null && !isJsonObject(current)) {
+    process.stderr.write(`warning: ${file} was not a valid view (truncated or edited by hand); rebuilt it from tasks.json and instances.json\n`);
+    tx.event({ type: 'view.rebuilt', instance: 'leader', data: { file: path.basename(file) } });
   }
   tx.writeView(file, text);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Writes both views from the transaction's documents (also used by `doctor --fix`). */
