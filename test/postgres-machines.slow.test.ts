@@ -43,6 +43,10 @@ test('both clones joined one project; status on either shows every machine\'s in
   for (const name of ['a/instance-1', 'a/instance-2', 'b/instance-3', 'b/instance-4']) assert.ok(status.stdout.includes(name), `${name} in:\n${status.stdout}`);
   assert.match(status.stdout, /b\/instance-3 .*on machine b/);
   assert.equal(server.psql('SELECT count(*) FROM wtc_projects', 'wtcoord'), '1');
+  // Another machine's instance is torn down there, not from here.
+  const teardown = await a.cli(['teardown', '3', '--dry-run']);
+  assert.equal(teardown.exitCode, 1);
+  assert.match(teardown.stderr, /^error: instance-3 runs on machine b — tear it down there/);
 });
 
 test('a path claimed on a is refused on b, naming the holder', async () => {

@@ -10,6 +10,7 @@ import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { claimOptionsOf } from '../workspace/claim-status.js';
 import { printJson, printLines, note } from './output.js';
+import { listenForChanges } from '../coord/store-choice.js';
 import { UsageError } from '../lib/errors.js';
 import { collectAgents, describeAgent } from '../agents/observe/index.js';
 import type { RepoContext } from '../workspace/repo.js';
@@ -108,6 +109,7 @@ function lineOutput(json: boolean): Output {
 async function runLive(coordDir: string, collect: () => Promise<WatchSnapshot>, output: Output): Promise<void> {
   let watcher: FSWatcher | null = null;
   let clock: NodeJS.Timeout | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
   let pending: NodeJS.Timeout | null = null;
   let busy = false;
   let again = false;
@@ -151,6 +153,7 @@ async function runLive(coordDir: string, collect: () => Promise<WatchSnapshot>, 
     if (watcher === null && clock === null) return;
     watcher?.close();
     watcher = null;
+    void unlisten?.();
     if (clock) clearInterval(clock);
     clock = null;
     if (pending) clearTimeout(pending);
@@ -182,6 +185,13 @@ async function runLive(coordDir: string, collect: () => Promise<WatchSnapshot>, 
     // No file-system events here (e.g. inotify watches used up): fall back to a quick poll.
     note(`watch: file-system events unavailable (${(error as Error).message.split('\n')[0]}); polling every 250 ms`);
     clock = setInterval(schedule, 250);
+  }
+  // A store shared by machines: other machines' changes never touch this folder; the database tells us.
+  try {
+    unlisten = await listenForChanges(coordDir, schedule);
+  } catch (error) {
+    stop(); // the terminal back as it was, then the one-line error
+    throw error;
   }
   // The clock line, "seen Ns ago" and the agents' states (their files live in a subfolder) change even when the folder does not.
   if (!clock) clock = setInterval(schedule, 2_000);

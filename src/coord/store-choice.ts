@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../lib/atomic.js';
-import { STORE_FILE, machineName, type StoreRecord } from '../store/remote.js';
+import { STORE_FILE, machineName, remoteStoreFor, type StoreRecord } from '../store/remote.js';
 import { fenceChanges } from './queue/task-fences.js';
 import { tasksDoc } from './queue/tasks.js';
 
@@ -52,4 +52,14 @@ export async function joinStore(request: JoinRequest): Promise<JoinResult> {
   // A credential file, like ~/.pgpass: only this user reads it, and nothing prints it.
   await writeFileAtomic(path.join(request.coordDir, STORE_FILE), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return { where: pg.redactUrl(request.url), project: record.project, machine: record.machine, schema };
+}
+
+/**
+ * In a database store, calls `onChange` whenever any machine commits a change or sends a message
+ * (LISTEN/NOTIFY: no polling); answers how to stop. Null for the file store (watch the folder).
+ */
+export async function listenForChanges(coordDir: string, onChange: () => void): Promise<(() => Promise<void>) | null> {
+  const remote = remoteStoreFor(coordDir);
+  if (!remote) return null;
+  return (await remote).listen(['docs', 'messages'], onChange);
 }

@@ -46,8 +46,9 @@ export interface RemoteStore {
   count(log: string, state: string): Promise<number>;
   /** Inside `tx`: removes these rows of `log` (compaction); the numbering continues. */
   remove(tx: Transaction, log: string, seqs: number[]): Promise<void>;
-  /** Calls `onNotice` whenever a record is appended to `log` (LISTEN/NOTIFY); answers a stop function. */
-  listen(log: string, onNotice: () => void): Promise<() => Promise<void>>;
+  /** Calls `onNotice` whenever a record is appended to one of `logs`, or (`docs`) a commit changed
+   *  documents (LISTEN/NOTIFY, on one connection of its own); answers a stop function. */
+  listen(logs: string[], onNotice: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { branchExists, dirtyFiles, git, gitMaybe, resolveCommit } from '../lib/g
 import { withLock } from '../lib/lock.js';
 import { instanceName, instancesDoc, type Instance } from '../coord/instances/index.js';
 import { readDoc, transact } from '../coord/transact.js';
+import { storeSelection } from '../coord/store-choice.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
 import type { RepoContext } from './repo.js';
 import { releaseClaimsOfRemoved } from './claim-status.js';
@@ -110,7 +111,12 @@ export async function planTeardown(repo: RepoContext, options: TeardownOptions):
   if (unknown.length > 0) {
     throw new WtError(`no such instance: ${unknown.map(instanceName).join(', ')}`, `registered: ${instances.map((i) => i.name).join(', ') || 'none'}; see wt-coord status`);
   }
-  const chosen = options.all ? instances : instances.filter((i) => options.ids.includes(i.id));
+  // In a store shared by machines, an instance of another machine is torn down there (its folder is there).
+  const here = storeSelection(repo.coordDir)?.machine ?? null;
+  const elsewhere = instances.filter((i) => here && i.machine && i.machine !== here);
+  const named = elsewhere.find((i) => options.ids.includes(i.id));
+  if (named) throw new WtError(`${named.name} runs on machine ${named.machine}`, `tear it down there (wt-coord teardown ${named.id} on ${named.machine})`);
+  const chosen = options.all ? instances.filter((i) => !elsewhere.includes(i)) : instances.filter((i) => options.ids.includes(i.id));
   const plans = await Promise.all(chosen.map((i) => planInstance(repo, i, options)));
   return { instances: plans, purge: options.purge ? await purgeTargets(repo) : [] };
 }

@@ -128,6 +128,8 @@ export class PgStore implements RemoteStore {
             [this.projectId, file, text, this.machine],
           );
         }
+        // Live panels (watch) redraw on this, delivered at COMMIT; a commit that changed nothing is silent.
+        if (texts.length > 0) await client.query('SELECT pg_notify($1, $2)', [this.channel('docs'), this.machine]);
       },
       writeEvents: async (events: EventInput[]) => {
         if (events.length === 0) return;
@@ -233,11 +235,11 @@ export class PgStore implements RemoteStore {
     await this.txClient(tx).query('DELETE FROM wtc_log WHERE project = $1 AND log = $2 AND seq = ANY($3)', [this.projectId, log, seqs]);
   }
 
-  async listen(log: string, onNotice: () => void): Promise<() => Promise<void>> {
+  async listen(logs: string[], onNotice: () => void): Promise<() => Promise<void>> {
     await this.conn.run(async () => undefined); // the project id
     const client = await this.conn.dedicated();
     client.on('notification', () => onNotice());
-    await client.query(`LISTEN ${this.channel(log)}`);
+    for (const log of logs) await client.query(`LISTEN ${this.channel(log)}`);
     return async () => {
       await client.end().catch(() => undefined);
     };
