@@ -90,7 +90,7 @@ try {
   const workers = names.map((name, i) =>
     run(process.execPath, [path.join(root, 'scripts/torture/worker.mjs'), worktree(i + 1), path.join(logs, `${name}.jsonl`), stopFile, name, names.join(',')], { env }),
   );
-  const chaos = await run(process.execPath, [path.join(root, 'scripts/torture/chaos.mjs'), coordDir, config.cli, String(config.staleMs), String(config.faults), String(config.seconds), canFill ? '1' : '0'], { env });
+  const chaos = await run(process.execPath, [path.join(root, 'scripts/torture/chaos.mjs'), coordDir, config.cli, String(config.staleMs), String(config.faults), String(config.seconds), canFill ? '1' : '0', parent], { env });
   writeFileSync(stopFile, '');
   const finished = await Promise.all(workers);
   const seconds = (Date.now() - started) / 1000;

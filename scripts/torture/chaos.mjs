@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
-const [coordDir, cliPath, staleMsArg, faultsArg, secondsArg, canFillArg] = process.argv.slice(2);
+const [coordDir, cliPath, staleMsArg, faultsArg, secondsArg, canFillArg, runDir] = process.argv.slice(2);
 const staleMs = Number(staleMsArg);
 const wanted = Number(faultsArg);
 const deadline = Date.now() + Number(secondsArg) * 1000;
@@ -20,11 +20,14 @@ const pending = [];
 
 const distDir = path.dirname(cliPath);
 
-/** Is `pid` a call of this run's build (node <dist>/cli.js or instance.js ...)? Not the driver, whose arguments may name it too. */
+/**
+ * Is `pid` a call of this run (node <dist>/cli.js or instance.js with an argument inside the run's
+ * folder)? Not the driver, whose arguments name the build too, and never another user of the same build.
+ */
 function isOurCall(pid) {
   try {
-    const script = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1] ?? '';
-    return path.dirname(script) === distDir;
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return path.dirname(args[1] ?? '') === distDir && args.slice(2).some((a) => a.startsWith(`${runDir}${path.sep}`));
   } catch {
     return false;
   }
@@ -134,7 +137,7 @@ try {
     const done = kind === 'fill' ? await fillDisk() : kind === 'stop' ? await stopHolder() : await killOne();
     if (done) counts[kind]++;
     else counts.missed++;
-    await sleep(20 + Math.random() * 150);
+    await sleep(100 + Math.random() * 300); // room for work between faults
   }
   await Promise.all(pending);
 } finally {
