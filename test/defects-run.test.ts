@@ -1,11 +1,12 @@
 // Issue 14 items 1-4: running and re-running. The demo's integrate check holds in every merge
 // order; a run is scoped to its own tasks; re-running a plan is a no-op import; nothing is written
-// before everything is validated.
+// before everything is validated; a second run at once is refused, naming the first.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { coordinate, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
+import { execa } from 'execa';
+import { CLI, coordinate, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { FAKE_AGENT, wtc, writeJson } from './orchestrate-fixtures.js';
 // @ts-expect-error: a plain .mjs module shared with scripts/demo.mjs
 import { DEMO_CHECK, DEMO_TASKS } from '../scripts/demo-plan.mjs';
@@ -13,7 +14,7 @@ import { DEMO_CHECK, DEMO_TASKS } from '../scripts/demo-plan.mjs';
 const coordDir = (repo: TempRepo) => path.join(repo.dir, '.git', 'wt-coord');
 const plan = (repo: TempRepo) => path.join(coordDir(repo), 'master-plan.md');
 const readPlan = (repo: TempRepo) => (existsSync(plan(repo)) ? readFileSync(plan(repo), 'utf8') : null);
-const tasksOf = (repo: TempRepo) => JSON.parse(readFileSync(path.join(coordDir(repo), 'tasks.json'), 'utf8')).tasks as { id: string; status: string; description: string }[];
+const tasksOf = (repo: TempRepo) => (existsSync(path.join(coordDir(repo), 'tasks.json')) ? JSON.parse(readFileSync(path.join(coordDir(repo), 'tasks.json'), 'utf8')).tasks : []) as { id: string; status: string; description: string }[];
 const fast = { env: { FAKE_AGENT_WORK_SECONDS: '0' }, timeout: 240_000 };
 const run = (repo: TempRepo, goal: string, tasks: string, extra: string[] = [], options = fast) => wtc(repo.dir, ['run', goal, '-w', '2', '--tasks', tasks, '--agent', FAKE_AGENT, '--no-tmux', ...extra], options);
 
@@ -117,5 +118,43 @@ describe('item 4: run validates every input before it writes', () => {
       assert.equal(readPlan(repo), planBefore, `master-plan.md changed for ${JSON.stringify(body)}`);
       assert.equal(existsSync(path.join(coordDir(repo), 'tasks.json')) ? tasksOf(repo).length : 0, 0);
     }
+  });
+});
+
+describe('item 5: one run at a time', () => {
+  let repo: TempRepo;
+  before(async () => {
+    repo = await gitRepo();
+  });
+  after(async () => {
+    await wtc(repo.dir, ['stop']);
+    repo.cleanup();
+  });
+
+  test('a second run while one is running is refused, naming the first (pid, started at)', async () => {
+    const file = writeJson(path.join(repo.parent, 'hang.json'), { tasks: [{ id: '10', description: 'a task the agent hangs on' }] });
+    const first = execa(process.execPath, [CLI, 'run', 'the long run', '-w', '1', '--tasks', file, '--agent', FAKE_AGENT, '--no-tmux'], { cwd: repo.dir, reject: false, env: { FAKE_AGENT_HANG_ON: 'task-010', FAKE_AGENT_HANG_SECONDS: '120' } });
+    try {
+      for (let i = 0; i < 600 && !tasksOf(repo).some((t) => t.id === 'task-010' && t.status === 'claimed'); i++) await new Promise((r) => setTimeout(r, 200));
+      const planBefore = readPlan(repo);
+      const other = writeJson(path.join(repo.parent, 'other.json'), { tasks: [{ description: 'should not be imported' }] });
+      const second = await run(repo, 'a competing run', other);
+      assert.equal(second.exitCode, 1);
+      assert.match(second.stderr, new RegExp(`^error: .*run .*pid ${first.pid}.*started`, 'm'));
+      assert.equal(readPlan(repo), planBefore);
+      assert.equal(tasksOf(repo).some((t) => t.description === 'should not be imported'), false);
+    } finally {
+      first.kill('SIGINT');
+      await first;
+      await wtc(repo.dir, ['stop']);
+    }
+  });
+
+  test('a run lock left by a dead run does not block', async () => {
+    writeFileSync(path.join(coordDir(repo), 'run.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, started_at: '2026-01-01T00:00:00.000Z', goal: 'dead run' }));
+    await wtc(repo.dir, ['task', 'cancel', '10']);
+    const file = writeJson(path.join(repo.parent, 'after-dead.json'), { tasks: [{ description: 'after a dead run' }] });
+    const r = await run(repo, 'after a dead run', file);
+    assert.equal(r.exitCode, 0, r.stderr);
   });
 });

@@ -21,6 +21,7 @@ import { collectAgents, DEFAULT_WAIT_ALERT_MS, describeAgent, WaitAlerts, type A
 import { wakeIdleAgents } from '../agents/wake/index.js';
 import { tmuxAvailable } from '../agents/tmux.js';
 import { collectReport, renderReport, type RunReport } from './report.js';
+import { acquireRunLock } from './run-lock.js';
 import { mergeQueuedMemory } from '../workspace/memory-merge-run.js';
 import { driverFor } from '../agents/drivers/index.js';
 import { assertPreflight } from '../agents/launch/index.js';
@@ -200,7 +201,17 @@ export interface RunResult {
 }
 
 export async function runGoal(repo: RepoContext, options: RunOptions): Promise<RunResult> {
-  const { agentSpec, inputs } = await validateRun(repo, options);
+  const validated = await validateRun(repo, options);
+  // One run per repository: a second one refuses naming the first (nothing written before this).
+  const releaseRunLock = await acquireRunLock(repo.coordDir, options.goal);
+  try {
+    return await runValidated(repo, options, validated);
+  } finally {
+    await releaseRunLock();
+  }
+}
+
+async function runValidated(repo: RepoContext, options: RunOptions, { agentSpec, inputs }: ValidatedRun): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   await ensureInitialized(repo);
   const planFile = await appendGoal(repo.coordDir, options.goal, `wt-coord run, ${new Date().toISOString()}, ${options.workers} instance${options.workers === 1 ? '' : 's'}`);
