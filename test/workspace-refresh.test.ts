@@ -37,7 +37,10 @@ test('refresh repairs an instance whose coordinate.sh points at a node that is g
   assert.equal(JSON.parse(String(whoami.stdout)).name, 'instance-1');
 
   const after = settingsOf(1);
-  assert.deepEqual(after.permissions, { allow: ['Bash(npm test)'] }, 'a key a person added was lost');
+  // The person's rule stays first; refresh gives back the coordination rules the person's edit dropped, once each.
+  assert.equal(after.permissions.allow[0], 'Bash(npm test)', 'a key a person added was lost');
+  assert.ok(after.permissions.allow.some((rule: string) => rule.includes('coordinate.sh')), 'refresh did not restore the coordinate.sh permission');
+  assert.equal(new Set(after.permissions.allow).size, after.permissions.allow.length, 'a permission rule was duplicated');
   assert.equal(JSON.stringify(after.hooks), hooksBefore, 'the hooks changed or were duplicated');
   assert.match(readFileSync(path.join(instanceDir(repo, 1), 'CLAUDE.local.md'), 'utf8'), /My own note: run the e2e suite last\./);
 });
