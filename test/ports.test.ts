@@ -11,6 +11,9 @@ import { preferredPort, isPortFree } from '../src/workspace/ports.js';
 import { gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { killTmuxServer, useOwnTmuxServer, wtc } from './orchestrate-fixtures.js';
 
+// Setup approvals (setup-approval.ts) go to a config folder of this test run, not the person's.
+process.env.XDG_CONFIG_HOME = (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'wtc-config-'));
+
 const socket = useOwnTmuxServer('ports');
 after(() => killTmuxServer(socket));
 
@@ -44,7 +47,7 @@ describe('per-instance ports', () => {
   const registry = () => JSON.parse(readFileSync(path.join(repo.dir, '.git', 'wt-coord', 'instances.json'), 'utf8')).instances as { name: string; port: number }[];
 
   test('three instances: distinct ports in the range, free, the busy one skipped; setup commands see them', async () => {
-    const r = await wtc(repo.dir, ['spawn', '3', '--install', 'none']);
+    const r = await wtc(repo.dir, ['spawn', '3', '--install', 'none', '--yes']);
     assert.equal(r.exitCode, 0, r.stderr);
     const ports = [1, 2, 3].map((k) => Number(setupEnv(k)[0]));
     assert.equal(new Set(ports).size, 3, `ports repeat: ${ports}`);
@@ -80,7 +83,7 @@ describe('per-instance ports', () => {
 
   test('a port_range that runs past 65535 is refused before anything is made', async () => {
     writeFileSync(path.join(repo.dir, 'wt-coord.yaml'), 'port_base: 65530\nport_range: 10\n');
-    const r = await wtc(repo.dir, ['spawn', '1', '--install', 'none']);
+    const r = await wtc(repo.dir, ['spawn', '1', '--install', 'none', '--yes']);
     assert.equal(r.exitCode, 1);
     assert.match(r.stderr, /^error: port_base 65530 \+ port_range 10 goes past 65535 — /);
     assert.equal(registry().length, 3);

@@ -8,6 +8,9 @@ import { after, describe, it } from 'node:test';
 import { CLI, cli as runCli, coordinate as runCoordinate, git, gitRepo, instanceDir, type TempRepo } from './helpers.js';
 import { gitStatus, repoState } from './workspace-fixtures.js';
 
+// Setup approvals (setup-approval.ts) go to a config folder of this test run, not the person's.
+process.env.XDG_CONFIG_HOME = (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'wtc-config-'));
+
 interface Run {
   exitCode: number | undefined;
   stdout: string;
@@ -217,7 +220,7 @@ describe('teardown', () => {
 describe('spawn failures', () => {
   it('a failing setup command rolls back only its instance, naming the step and showing its output', async () => {
     const repo = await newRepo({ 'README.md': '# app\n', 'wt-coord.yaml': 'setup:\n  - echo preparing $WT_COORD_INSTANCE\n  - \'if [ "$WT_COORD_INSTANCE" = 2 ]; then echo "boom: cannot build" >&2; exit 3; fi\'\n' });
-    const result = await cli(repo.dir, ['spawn', '3']);
+    const result = await cli(repo.dir, ['spawn', '3', '--yes']);
     assert.equal(result.exitCode, 1);
     const error = result.stderr.trim().split('\n').at(-1)!;
     assert.match(error, /instance-2: step "setup" failed: .*exited 3: .*boom: cannot build/);
@@ -235,7 +238,7 @@ describe('spawn failures', () => {
 
   it('a spawn killed mid-way is reported by status, removed by teardown --force, and the next spawn proceeds', async () => {
     const repo = await newRepo({ 'README.md': '# app\n', 'wt-coord.yaml': 'setup:\n  - sleep 20\n' });
-    const child = runCli(repo.dir, ['spawn', '2']);
+    const child = runCli(repo.dir, ['spawn', '2', '--yes']);
     const kits = [1, 2].map((k) => path.join(instanceDir(repo, k), '.claude-instance', 'coordinate.sh'));
     for (let waited = 0; !kits.every((k) => existsSync(k)); waited += 50) {
       assert.ok(waited < 20_000, 'spawn reached its setup step');

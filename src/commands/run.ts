@@ -20,8 +20,9 @@ export function register(program: Command): void {
     .option('--alert-after <duration>', 'raise an alert (terminal bell, --alert-command, a line on #alerts) when an agent has waited for a person this long', '2m')
     .option('--alert-command <command>', 'a shell command to run for each alert; WT_COORD_ALERT_INSTANCE, _STATE, _TOOL and _TEXT say which agent and why')
     .option('--json', 'print the final report as JSON (progress still goes to stderr)')
+    .option('--yes', "approve wt-coord.yaml's setup commands (remembered outside the repository for exactly these commands)")
     .addHelpText('after', '\nExamples:\n  wt-coord run "Add user authentication" -w 3\n  wt-coord run "Build the API" -w 3 --tasks tasks.json --task-timeout 45m\n  wt-coord run "Try it" -w 2 --tasks tasks.yaml --agent ./scripts/my-agent.sh\n\nCtrl-C stops supervising; the agents keep running (wt-coord status, wt-coord stop).')
-    .action(async (goal: string, options: { workers: string; tasks?: string; agent?: string; taskTimeout?: string; maxRestarts: string; base: string; tmux: boolean; json?: boolean; alertAfter: string; alertCommand?: string }) => {
+    .action(async (goal: string, options: { workers: string; tasks?: string; agent?: string; taskTimeout?: string; maxRestarts: string; base: string; tmux: boolean; json?: boolean; alertAfter: string; alertCommand?: string; yes?: boolean }) => {
       const repo = await openRepo();
       const workers = parseCount(options.workers, repo.config.max_instances, '-w (workers)');
       const maxRestarts = Number(options.maxRestarts);
@@ -35,6 +36,7 @@ export function register(program: Command): void {
         maxRestarts,
         base: options.base,
         noTmux: !options.tmux,
+        yes: Boolean(options.yes),
         alertAfterMs: parseDuration(options.alertAfter, '--alert-after'),
         alertCommand: options.alertCommand ?? null,
         cwd: process.cwd(),

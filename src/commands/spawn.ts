@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--install <strategy>', `how each instance gets node_modules: ${installStrategies.join(', ')} (${helpDefault('install')})`)
     .option('--agent <agent>', 'the agent that will work in the instances: claude, codex, aider or a command')
     .option('--json', 'print the created (and any rolled-back) instances as JSON')
+    .option('--yes', "approve wt-coord.yaml's setup commands without asking (remembered outside the repository for exactly these commands)")
     .addHelpText(
       'after',
       `
@@ -36,7 +37,7 @@ Examples:
   wt-coord spawn 2 --base release/1.2 --install copy
   wt-coord spawn 1 --json`,
     )
-    .action(async (countText: string, options: { base: string; install?: string; agent?: string; json?: boolean }) => {
+    .action(async (countText: string, options: { base: string; install?: string; agent?: string; json?: boolean; yes?: boolean }) => {
       const repo = await openRepo();
       const count = parseCount(countText, repo.config.max_instances, 'instance count');
       if (options.install && !(installStrategies as readonly string[]).includes(options.install)) {
@@ -50,6 +51,7 @@ Examples:
         agent: options.agent ?? null,
         installAgent: installAgentIntegration,
         onEvent: progress?.onEvent,
+        approveSetup: { yes: Boolean(options.yes), confirm: askOnTerminal },
       }).finally(() => progress?.stop());
       if (options.json) {
         printJson({
@@ -69,3 +71,17 @@ Examples:
       }
     });
 }
+
+/** On a terminal, asks whether to run setup commands this user has not approved; null without one (then spawn refuses). */
+const askOnTerminal = process.stdin.isTTY && process.stderr.isTTY
+  ? async (commands: readonly string[]): Promise<boolean> => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        process.stderr.write(`wt-coord.yaml asks to run these setup commands in every new instance:\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
+        return /^y(es)?$/i.test((await rl.question('Run them (remembered for exactly these commands)? [y/N] ')).trim());
+      } finally {
+        rl.close();
+      }
+    }
+  : undefined;

@@ -22,6 +22,7 @@ import { wakeIdleAgents } from '../agents/wake/index.js';
 import { tmuxAvailable } from '../agents/tmux.js';
 import { collectReport, renderReport, type RunReport } from './report.js';
 import { acquireRunLock } from './run-lock.js';
+import { ensureSetupApproved, isSetupApproved } from '../workspace/setup-approval.js';
 import { mergeQueuedMemory } from '../workspace/memory-merge-run.js';
 import { driverFor } from '../agents/drivers/index.js';
 import { assertPreflight } from '../agents/launch/index.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   maxRestarts: number;
   base?: string;
   noTmux?: boolean;
+  /** --yes: approve wt-coord.yaml's setup commands (see workspace/setup-approval.ts). */
+  yes?: boolean;
   pollMs?: number;
   /** Raise an alert when an agent has waited for a person this long (default 2 minutes). */
   alertAfterMs?: number;
@@ -63,6 +66,8 @@ interface ValidatedRun {
 /** Every check that can fail, before anything is created, spawned or started. */
 export async function validateRun(repo: RepoContext, options: RunOptions): Promise<ValidatedRun> {
   checkGoal(options.goal, 'wt-coord run "what the agents should achieve" -w 3');
+  // Setup commands someone else committed run only once approved: refused here, before the goal is written.
+  if (!options.yes && !(await isSetupApproved(repo.config.setup))) await ensureSetupApproved(repo.config.setup, repo.mainWorktree, {});
   if (!(await hasCommits(repo.mainWorktree))) throw new WtError('the repository has no commits: instances start from a commit', 'make a first commit (git commit --allow-empty -m "initial commit") and run again');
   const { instances } = await readDoc(repo.coordDir, instancesDoc);
   if (instances.length + options.workers > repo.config.max_instances) {
@@ -229,7 +234,7 @@ async function runValidated(repo: RepoContext, options: RunOptions, { agentSpec,
     options.onLine(`no --tasks: ${planningTask.id} asks the first instance to plan the work`);
   }
   options.onLine(`spawning ${options.workers} instance(s)...`);
-  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec, installAgent: installAgentIntegration });
+  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec, installAgent: installAgentIntegration, approveSetup: { yes: Boolean(options.yes) } });
   if (spawned.failed.length) {
     const first = spawned.failed[0]!;
     throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);

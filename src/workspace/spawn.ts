@@ -20,6 +20,7 @@ import { hasCommits, type RepoContext } from './repo.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
 import type { AgentIntegration, InstallAgent } from './agent-setup.js';
+import { ensureSetupApproved, type ApprovalOptions } from './setup-approval.js';
 import { assignPort, instanceEnvironment } from './ports.js';
 
 export const MEMORY_LINK = 'memory-bank-shared';
@@ -46,6 +47,8 @@ export interface SpawnOptions {
   /** Writes the agent's guidance, hooks and MCP registration (src/agents/install.ts). */
   installAgent: InstallAgent;
   onEvent?: (event: SpawnEvent) => void;
+  /** wt-coord.yaml's setup commands run only once this user approved them (--yes, or asked on a terminal). */
+  approveSetup?: ApprovalOptions;
 }
 
 export interface SpawnedInstance {
@@ -234,6 +237,7 @@ export interface SpawnResult {
 export async function spawnInstances(repo: RepoContext, options: SpawnOptions): Promise<SpawnResult> {
   // First without writing anything, so bad input changes nothing (not even `init`'s folders).
   await validateSpawn(repo, options, (await readDoc(repo.coordDir, instancesDoc)).instances);
+  await ensureSetupApproved(repo.config.setup, repo.mainWorktree, options.approveSetup ?? {});
   await fs.mkdir(path.join(repo.coordDir, 'logs'), { recursive: true });
   // Two spawns at once would pick the same numbers: the whole spawn holds one lock.
   return withLock(path.join(repo.coordDir, 'spawn.lock'), async () => {
