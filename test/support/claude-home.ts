@@ -60,6 +60,6 @@ export function makeClaudeHome(options: ClaudeHomeOptions = {}): ClaudeHome {
       // One retry is enough against a local fake; a test of rate limits should not wait minutes.
       CLAUDE_CODE_MAX_RETRIES: '1',
     }),
-    cleanup: () => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) // a Claude Code still exiting may write into it: retry,
+    cleanup: () => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }), // a Claude Code still exiting may write into it: retry
   };
 }

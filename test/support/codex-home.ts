@@ -85,7 +85,7 @@ export function makeCodexHome(options: CodexHomeOptions): CodexHome {
     dir,
     configFile,
     env: { CODEX_HOME: dir, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` },
-    cleanup: () => rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) // a Codex still exiting may write into it: retry,
+    cleanup: () => rmSync(parent, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }), // a Codex still exiting may write into it: retry
   };
 }
 
