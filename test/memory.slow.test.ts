@@ -41,8 +41,10 @@ describe('many instances at once', () => {
     }
     jobs.sort(() => Math.random() - 0.5);
     const ids = new Map<string, { k: number; text: string }>();
+    // --task names a task that exists: one per instance, task-001..task-003.
+    for (const k of [1, 2, 3]) assert.equal((await execa(process.execPath, [CLI, 'task', 'add', `area ${k}`], { cwd: repo.dir, reject: false })).exitCode, 0);
     await pool(jobs, 24, async (job) => {
-      const r = await remember(repo, job.k, [job.text, '--category', job.category, '--task', `t${job.k}`]);
+      const r = await remember(repo, job.k, [job.text, '--category', job.category, '--task', String(job.k)]);
       assert.equal(r.exitCode, 0, r.stderr);
       ids.set(r.stdout.split(' ')[0]!, job);
     });
@@ -67,7 +69,7 @@ describe('many instances at once', () => {
     assertEachOnce(region, state.entries.map((e) => e.text));
     // A shared entry credits all three instances on its attribution line.
     const sharedEntry = region.split('\n- ').find((block) => normalizeText(block).startsWith(normalizeText(shared[0]!)))!;
-    for (const k of [1, 2, 3]) assert.match(sharedEntry, new RegExp(`instance-${k} \\(task t${k}, `));
+    for (const k of [1, 2, 3]) assert.match(sharedEntry, new RegExp(`instance-${k} \\(task-00${k}, `));
     assert.deepEqual(await queued(repo), []);
     assert.equal((await queued(repo, 'merged')).length, 300);
     assert.equal(await mode(bankDir(repo)), 0o555);
