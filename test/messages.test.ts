@@ -159,14 +159,17 @@ describe('messages between instances', () => {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(bodies(JSON.parse(r.out) as Msg[]), ['before the damage', 'after the damage']);
     assert.match(r.err, /warning: skipped 3 unreadable line\(s\) of messages.jsonl \(line \d+: not valid JSON; line \d+: not valid JSON; line \d+: torn last line/);
-    // The next sender drops the torn tail (its sender never got an answer) and numbering goes on.
+    // The next sender seals the torn tail off with a newline (so its own line stays whole, never glued
+    // to the torn one) and numbering goes on; the torn line is never read as a message.
     const next = JSON.parse((await agent(q, 1, ['send', 'instance-2', 'and on', '--json'])).out) as Msg;
     assert.deepEqual(bodies(await inbox(q, 2)), ['and on']);
-    assert.ok(!readFileSync(log, 'utf8').includes('torn by a kill'));
-    assert.ok(next.seq > 0);
-    // wt-coord msg compact drops the unreadable lines for good.
+    const lines = readFileSync(log, 'utf8').split('\n');
+    assert.equal(lines.filter((l) => l.includes('"and on"')).length, 1, 'the new message is one whole line');
+    assert.equal(lines.find((l) => l.includes('and on'))!.startsWith('{"seq":'), true, 'the new message was glued to the torn line');
+    assert.equal(next.seq > 0, true, 'numbering goes on');
+    // wt-coord msg compact drops the unreadable lines (two corrupt, one torn) for good.
     const compacted = await leader(q, ['msg', 'compact', '--json']);
-    assert.equal(JSON.parse(compacted.out).unreadable_dropped, 2);
+    assert.equal(JSON.parse(compacted.out).unreadable_dropped, 3);
     assert.equal((await agent(q, 2, ['inbox'])).err, '');
   });
 });
