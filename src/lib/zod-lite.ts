@@ -232,14 +232,8 @@ function sizeCheck(kind: 'min' | 'max', limit: number, params: Params): Check['e
   };
 }
 
-class StringSchema extends Schema {
-  emit(g: Gen, input: string, path: string[]): string {
-    const start = g.local('I.length');
-    g.lines.push(`if (typeof ${input} !== 'string') ${invalidType(g, path, 'string', input)}`);
-    this.emitChecks(g, input, path, start);
-    return input;
-  }
-
+/** Strings and arrays share their size checks (both compare `.length`). */
+abstract class SizedSchema extends Schema {
   min(n: number, params?: Params): this {
     return this.with(sizeCheck('min', n, params), true);
   }
@@ -251,6 +245,16 @@ class StringSchema extends Schema {
   nonempty(params?: Params): this {
     return this.min(1, params);
   }
+}
+
+class StringSchema extends SizedSchema {
+  emit(g: Gen, input: string, path: string[]): string {
+    const start = g.local('I.length');
+    g.lines.push(`if (typeof ${input} !== 'string') ${invalidType(g, path, 'string', input)}`);
+    this.emitChecks(g, input, path, start);
+    return input;
+  }
+
 
   regex(pattern: RegExp, params?: Params): this {
     const message = customMessage(params) ?? `Invalid string: must match pattern ${String(pattern)}`;
@@ -427,7 +431,7 @@ class Transform extends Schema {
   }
 }
 
-export class ArraySchema extends Schema {
+export class ArraySchema extends SizedSchema {
   constructor(private readonly element: Schema) {
     super();
   }
@@ -446,17 +450,6 @@ export class ArraySchema extends Schema {
     return out;
   }
 
-  min(n: number, params?: Params): this {
-    return this.with(sizeCheck('min', n, params), true);
-  }
-
-  max(n: number, params?: Params): this {
-    return this.with(sizeCheck('max', n, params), true);
-  }
-
-  nonempty(params?: Params): this {
-    return this.min(1, params);
-  }
 }
 
 type UnknownKeys = 'strip' | 'strict' | 'passthrough';
