@@ -9,6 +9,7 @@ import { readDoc, transact } from './transact.js';
 import type { DoctorFinding, DoctorReport } from './doctor.js';
 import { instancesDoc, type Instance } from './instances/instances.js';
 import { formatTaskId, taskNumber, tasksDoc, type TasksFile } from './queue/tasks.js';
+import { findCycle } from './queue/task-intake.js';
 
 interface QueueProblem {
   problem: string;
@@ -17,30 +18,11 @@ interface QueueProblem {
   repair?: (doc: TasksFile, instances: Instance[]) => void;
 }
 
-function findCycle(doc: TasksFile): string[] | null {
+function cycleIn(doc: TasksFile): string[] | null {
   // A duplicated id keeps the dependencies of every copy: a cycle through either is still a cycle.
   const deps = new Map<string, string[]>();
   for (const t of doc.tasks) deps.set(t.id, [...(deps.get(t.id) ?? []), ...t.dependencies]);
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    if (state.get(id) === 'done') return null;
-    if (state.get(id) === 'open') return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, 'open');
-    stack.push(id);
-    for (const d of deps.get(id) ?? []) {
-      const cycle = deps.has(d) ? visit(d) : null;
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(id, 'done');
-    return null;
-  };
-  for (const id of deps.keys()) {
-    const cycle = visit(id);
-    if (cycle) return cycle;
-  }
-  return null;
+  return findCycle(deps);
 }
 
 export function queueProblems(doc: TasksFile, instances: Instance[]): QueueProblem[] {
@@ -53,7 +35,7 @@ export function queueProblems(doc: TasksFile, instances: Instance[]): QueueProbl
     const missing = t.dependencies.filter((d) => !known.has(d));
     if (missing.length) problems.push({ problem: `${t.id} depends on ${missing.join(', ')}, which do not exist`, fix: `edit ${t.id}'s dependencies by hand, or cancel it (wt-coord task cancel ${t.id})` });
   }
-  const cycle = findCycle(doc);
+  const cycle = cycleIn(doc);
   if (cycle) problems.push({ problem: `dependency cycle: ${cycle.join(' -> ')} (none of them can ever be ready)`, fix: 'remove one of those dependencies by hand, or cancel one of the tasks' });
   const maxToken = Math.max(0, ...doc.tasks.map((t) => t.token), ...Object.values(doc.lost_leases).map((l) => l.token));
   if (doc.next_token <= maxToken) {
