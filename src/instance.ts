@@ -2,28 +2,15 @@
 // `instance.cjs --instance-dir <dir> <verb> ...`. The Claude Code hooks have their own entry, hook.js.
 // Kept light on purpose: every agent call pays Node's start-up plus whatever this file loads
 // (scripts/build.mjs makes it one CommonJS file with zod-lite; bench/verbs.bench.mjs measures each verb).
-import { writeSync } from 'node:fs';
+import { printToFd } from './lib/print-fd.js';
 import { ExitCode, UsageError, exitCodeOf, formatError } from './lib/errors.js';
 import { loadInstanceContext } from './instance/context.js';
 import { storeSelection } from './coord/store-choice.js';
 import { usageText, verbs } from './instance/verbs.js';
 import { terminalSafe, terminalText } from './lib/terminal-text.js';
 
-/**
- * Writes straight to the file descriptor: process.stdout would load Node's stream modules, ~6 ms
- * of every call. A reader that stops early (`coordinate.sh inbox --all | head`) is not an error.
- */
 function print(fd: 1 | 2, text: string): void {
-  const bytes = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
-  for (let done = 0; done < bytes.length; ) {
-    try {
-      done += writeSync(fd, bytes, done);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(ExitCode.ok);
-      if (code !== 'EAGAIN') throw error; // a full non-blocking pipe: write again
-    }
-  }
+  printToFd(fd, text, ExitCode.ok);
 }
 
 async function main(argv: string[]): Promise<number> {

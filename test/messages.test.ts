@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli, coordinate } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { cli, coordinate, instanceDir } from './helpers.js';
 import { agent, assertUnchanged, leader, queueRepo, snapshot, type QueueRepo } from './tasks-fixtures.js';
 
 interface Msg {
@@ -46,6 +47,21 @@ describe('messages between instances', () => {
     assert.match((await agent(q, 2, ['inbox'])).out, /no new messages/);
     assert.deepEqual(bodies(await inbox(q, 2, '--all')).slice(0, 2), ['first note', 'second note']);
     assert.deepEqual(bodies(await inbox(q, 3)).filter((b) => b.includes('note')), [], 'instance-3 got none of them');
+  });
+
+  test('an inbox whose reader is gone before it prints keeps the messages new: never lost (at least once)', async () => {
+    assert.equal((await agent(q, 1, ['send', 'instance-3', 'must not be lost'])).code, 0);
+    // The reading end of stdout is closed before the process writes: it cannot show the message, so
+    // the read position must not move past it (the torture run kills readers at random moments).
+    const script = path.join(instanceDir(q.repo, 3), '.claude-instance', 'coordinate.sh');
+    const child = spawn(script, ['inbox', '--json'], { cwd: instanceDir(q.repo, 3), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, `a reader that went away is not an error: ${err}`);
+    assert.deepEqual(bodies(await inbox(q, 3)), ['must not be lost'], 'shown again to the next read');
+    assert.deepEqual(await inbox(q, 3), [], 'and then it is read');
   });
 
   test('a question and its answer are correlated, and the answer goes back to whoever asked', async () => {

@@ -105,11 +105,18 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (flags: { all?: boolean; peek?: boolean; json?: boolean }) => {
       const repo = await repoReady();
-      const report = await readInboxReport(repo.coordDir, LEADER, { all: flags.all, peek: flags.peek, retentionMs: repo.config.message_retention_hours * 3_600_000 });
-      const warning = formatSkipped(report.skipped);
-      if (warning) note(warning);
-      if (flags.json) return printJson(report.messages);
-      printLines(formatInbox(report.messages, LEADER, { replyCommand: 'wt-coord msg answer' }));
+      // Printed before the read position moves (see readInboxReport's deliver): never lost, shown twice at worst.
+      await readInboxReport(repo.coordDir, LEADER, {
+        all: flags.all,
+        peek: flags.peek,
+        retentionMs: repo.config.message_retention_hours * 3_600_000,
+        deliver: (report) => {
+          const warning = formatSkipped(report.skipped);
+          if (warning) note(warning);
+          if (flags.json) printJson(report.messages);
+          else printLines(formatInbox(report.messages, LEADER, { replyCommand: 'wt-coord msg answer' }));
+        },
+      });
     });
 
   msg

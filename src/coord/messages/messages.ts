@@ -2,9 +2,10 @@
 //
 // Why one log with sequence numbers, not a file per message: appends happen under the store lock,
 // so the lock hands out the numbers and file order is send order. A reader's position is then one
-// number (the last seq it was shown): everything above it is new. "Never shown as new twice, never
-// missed" is advancing that number in the same locked step that reads, and "in order per sender"
-// holds because one sender's sends are ordered by the lock. Per-message files would need a
+// number (the last seq it was shown): everything above it is new. "Never missed, shown as new once"
+// is advancing that number in the same locked step that reads, after the reader has printed them
+// (a reader killed in between sees them again: at least once), and "in order per sender" holds
+// because one sender's sends are ordered by the lock. Per-message files would need a
 // directory listing per read, a naming scheme that sorts, and a set of seen ids per reader.
 // The lock is held for a tail read and one append (well under a millisecond of work).
 //
@@ -295,6 +296,12 @@ export interface InboxOptions extends CallerOptions {
   peek?: boolean;
   /** Compact messages older than this while holding the lock (only when the oldest is well past it). */
   retentionMs?: number;
+  /**
+   * Shows the messages to the reader before the read position is committed. A reader killed after
+   * the commit but before printing would otherwise never see them; this way a reader killed after
+   * printing sees them again (at-least-once: shown twice at worst, never lost).
+   */
+  deliver?: (report: InboxReport) => void | Promise<void>;
 }
 
 export interface InboxReport {
@@ -319,7 +326,9 @@ export async function readInboxReport(coordDir: string, who: string, options: In
     ]);
     validateParticipant(who, instances);
     const position = positions[who] ?? 0;
-    return { messages: selectFor(who, log, channels, position, Boolean(options.all)), skipped: log.skipped, position };
+    const report = { messages: selectFor(who, log, channels, position, Boolean(options.all)), skipped: log.skipped, position };
+    await options.deliver?.(report);
+    return report;
   }
   return transact(coordDir, async (tx) => {
     const [{ instances }, { channels }, positionsDoc] = await Promise.all([tx.get(instancesDoc), tx.get(channelsDoc), tx.get(inboxPositionsDoc)]);
@@ -331,11 +340,12 @@ export async function readInboxReport(coordDir: string, who: string, options: In
     const position = Math.max(before, log.lastSeq);
     if (position !== before) tx.set(inboxPositionsDoc, { ...positionsDoc, positions: { ...positionsDoc.positions, [who]: position } });
     if (options.heartbeatId !== undefined) await renewLeaseIfDue(tx, options.heartbeatId);
-    const skipped = log.skipped;
+    const report = { messages, skipped: log.skipped, position };
     if (options.retentionMs !== undefined && isDueForCompaction(log, options.retentionMs, Date.now())) {
       log = await compactLocked(tx, log, options.retentionMs, Date.now());
     }
-    return { messages, skipped, position };
+    await options.deliver?.(report);
+    return report;
   });
 }
 
