@@ -39,7 +39,9 @@ export function checkRun(entries, store, finalInbox) {
     if (!logBySeq.has(m.seq)) logBySeq.set(m.seq, m);
   }
   const received = new Map();
-  for (const e of [...ok('inbox'), ...finalInbox.map((f) => ({ inst: f.inst, got: f.got }))]) {
+  // What a reader printed counts, whether or not the call then finished (inbox prints first).
+  const printed = entries.filter((e) => e.op === 'inbox' && Array.isArray(e.got));
+  for (const e of [...printed, ...finalInbox.map((f) => ({ inst: f.inst, got: f.got }))]) {
     for (const m of e.got) received.set(`${e.inst}\0${m.body}`, (received.get(`${e.inst}\0${m.body}`) ?? 0) + 1);
   }
   const sends = ok('send');
