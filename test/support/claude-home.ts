@@ -6,7 +6,7 @@
 //   projects[<main checkout>].hasTrustDialogAccepted "Quick safety check: Is this a project you ... trust?"
 //                                                    answered Yes; a worktree of that checkout (or any
 //                                                    folder under a trusted one) is not asked again
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.js';
@@ -60,6 +60,36 @@ export function makeClaudeHome(options: ClaudeHomeOptions = {}): ClaudeHome {
       // One retry is enough against a local fake; a test of rate limits should not wait minutes.
       CLAUDE_CODE_MAX_RETRIES: '1',
     }),
-    cleanup: () => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }), // a Claude Code still exiting may write into it: retry
+    cleanup: () => {
+      // A Claude Code (or a child of one) that outlived `wt-coord stop` keeps writing into its HOME,
+      // and the removal fails with ENOTEMPTY (seen in CI): end those first, then remove with retries.
+      killProcessesWithHome(home);
+      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    },
   };
+}
+
+/** SIGKILLs every process whose environment has HOME=`home`, and waits (up to 5 s) until they are gone. */
+function killProcessesWithHome(home: string): void {
+  const holders = (): number[] =>
+    readdirSync('/proc').flatMap((entry) => {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === process.pid) return [];
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`HOME=${home}`) ? [pid] : [];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    });
+  const deadline = Date.now() + 5_000;
+  for (let pids = holders(); pids.length > 0 && Date.now() < deadline; pids = holders()) {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
 }
