@@ -166,6 +166,16 @@ export function isAbandonedStaging(name: string): boolean {
  * Under the lock, before anything is read: completes every decided commit whose writer lost its
  * lock or died, then removes their folders. Returns the folders completed.
  */
+const UNDECIDED_STAGING_MAX_AGE_MS = 60 * 60_000;
+
+async function olderThan(folder: string, ageMs: number): Promise<boolean> {
+  try {
+    return Date.now() - (await fs.stat(folder)).mtimeMs > ageMs;
+  } catch {
+    return false; // already gone
+  }
+}
+
 export async function replayAbandoned(dir: string, names: string[]): Promise<string[]> {
   const completed: string[] = [];
   for (const name of names.filter(isAbandonedStaging).sort()) {
@@ -174,6 +184,12 @@ export async function replayAbandoned(dir: string, names: string[]): Promise<str
     if (journal) {
       await applyJournal(dir, staging, journal, true);
       completed.push(name);
+    } else if (!(await olderThan(staging, UNDECIDED_STAGING_MAX_AGE_MS))) {
+      // Nothing decided: it may be the folder of a writer still waiting for a lock whose pid we
+      // cannot see (a coordinate.sh in Codex's sandbox sees no pid outside its namespace). Removing
+      // it would make that waiter fail for ever (ENOENT on its lock), so only old ones go; doctor
+      // --fix removes the rest.
+      continue;
     }
     await fs.rm(staging, { recursive: true, force: true });
   }
