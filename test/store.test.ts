@@ -1,12 +1,13 @@
 // The store's lock: many real processes contending, and stale locks broken by exactly one.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT } from './helpers.js';
 import { transact } from '../src/store/store.js';
+import { runDoctor } from '../src/coord/doctor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wtc-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,4 +73,27 @@ test('a transaction removes the temp files of writers that died, and never a liv
   await transact(coord, async () => undefined);
   assert.equal(existsSync(dead), false, 'the dead writer\'s temp file is removed');
   assert.equal(existsSync(live), true, 'a live writer\'s temp file is left alone');
+});
+
+test('a writer removes trash folders at once and a dead writer\'s undecided folder only when old; doctor --fix removes the rest', async () => {
+  const coord = path.join(dir, 'coord-staging');
+  mkdirSync(coord, { recursive: true });
+  const deadNonce = (k: number) => `${4_194_304 + 12345}-x-${k}-abc`;
+  const trash = path.join(coord, `.trash-${deadNonce(1)}`);
+  const young = path.join(coord, `.txn-${deadNonce(2)}`);
+  const old = path.join(coord, `.txn-${deadNonce(3)}`);
+  for (const folder of [trash, young, old]) mkdirSync(folder);
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+  utimesSync(old, twoHoursAgo, twoHoursAgo);
+  await transact(coord, async () => undefined);
+  assert.equal(existsSync(trash), false, 'a trash folder belongs to no waiter: removed by the next writer');
+  assert.equal(existsSync(old), false, 'an undecided folder over an hour old is removed');
+  assert.equal(existsSync(young), true, 'a young undecided folder may be a sandboxed waiter\'s: kept');
+
+  const before = await runDoctor(coord, false);
+  assert.deepEqual(before.findings.filter((f) => f.kind === 'lock').map((f) => [f.file, f.fixed]), [[young, false]]);
+  const fixed = await runDoctor(coord, true);
+  assert.deepEqual(fixed.findings.filter((f) => f.kind === 'lock').map((f) => [f.file, f.fixed]), [[young, true]]);
+  assert.equal(existsSync(young), false, 'doctor --fix removes it');
+  assert.deepEqual((await runDoctor(coord, false)).findings.filter((f) => f.kind === 'lock'), []);
 });

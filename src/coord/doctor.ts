@@ -160,12 +160,34 @@ async function checkLocks(dir: string, report: DoctorReport, fix: boolean): Prom
     if (fix) finding.fixed = name.endsWith('.breaker') ? (await fs.rm(file, { force: true }), true) : await breakIfStale(file, 60 * 60_000);
     report.findings.push(finding);
   }
-  // Staging folders of holders that died or lost their lock: the next transaction completes their decided commits.
-  for (const name of names.filter(isAbandonedStaging)) {
-    const folder = path.join(dir, name);
-    const decided = await fs.stat(path.join(folder, JOURNAL_FILE)).then(() => true, () => false);
-    report.findings.push({ kind: 'lock', file: folder, problem: decided ? 'a commit decided by a writer that lost its lock or died, not yet completed' : 'the staging folder of a writer that lost its lock or died (nothing decided)', fix: decided ? 'complete the commit (any store write does)' : 'remove it', fixed: fix, fixable: true });
+  // Staging folders of holders that died or lost their lock: the next transaction completes their
+  // decided commits and removes trash, but keeps a young undecided one (its writer may be a waiter
+  // in a sandbox whose pid no one there can see). Doctor runs where every pid is visible, so --fix
+  // removes those too.
+  const staging = names.filter(isAbandonedStaging);
+  if (staging.length === 0) return;
+  const decided = new Map<string, boolean>();
+  for (const name of staging) decided.set(name, await exists(path.join(dir, name, JOURNAL_FILE)));
+  if (fix) {
+    await transact(dir, async () => {
+      const left = (await fs.readdir(dir).catch(() => [] as string[])).filter(isAbandonedStaging);
+      for (const name of left) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    });
   }
+  for (const name of staging) {
+    const folder = path.join(dir, name);
+    const wasDecided = decided.get(name) === true;
+    report.findings.push({
+      kind: 'lock', file: folder,
+      problem: wasDecided ? 'a commit decided by a writer that lost its lock or died, not yet completed' : 'the staging folder of a writer that lost its lock or died (nothing decided)',
+      fix: wasDecided ? 'complete the commit (any store write does)' : 'remove it',
+      fixed: fix && !(await exists(folder)), fixable: true,
+    });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(() => true, () => false);
 }
 
 async function checkTempFiles(dir: string, report: DoctorReport, fix: boolean): Promise<void> {

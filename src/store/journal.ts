@@ -67,9 +67,21 @@ export async function stageFile(dir: string, staging: string, name: string, text
   }
 }
 
-/** Writes the decision. After this returns, the commit happens. */
+const JOURNAL_DRAFT = 'commit-draft';
+
+/**
+ * Writes the decision. After this returns, the commit happens. The journal is written under another
+ * name and renamed: a holder paused mid-write must never leave a torn commit.json that a breaker
+ * takes for "nothing decided" (and removes) while the holder, resuming, believes it decided.
+ */
 export async function decide(dir: string, staging: string, journal: Journal, durable: boolean): Promise<void> {
-  await stageFile(dir, staging, JOURNAL_FILE, JSON.stringify(journal), durable);
+  await stageFile(dir, staging, JOURNAL_DRAFT, JSON.stringify(journal), durable);
+  try {
+    await fs.rename(path.join(staging, JOURNAL_DRAFT), path.join(staging, JOURNAL_FILE));
+  } catch (error) {
+    if (!(await exists(staging))) throw new LockLostError(dir); // fenced before deciding
+    throw ioError('decide the commit in', staging, error);
+  }
   if (durable) await fsyncDir(staging);
 }
 
@@ -150,7 +162,7 @@ async function readJournal(staging: string): Promise<Journal | null> {
   try {
     return journalSchema.parse(JSON.parse(text));
   } catch {
-    return null; // torn while being written (a kill or a full disk): never decided
+    return null; // unreadable (a disk fault): it cannot be carried out, so it counts as undecided
   }
 }
 
@@ -162,10 +174,7 @@ export function isAbandonedStaging(name: string): boolean {
   return pid !== null && pid !== process.pid && !holderMayBeAlive({ pid });
 }
 
-/**
- * Under the lock, before anything is read: completes every decided commit whose writer lost its
- * lock or died, then removes their folders. Returns the folders completed.
- */
+/** How long an undecided staging folder of a pid we cannot see is kept for its possible waiter. */
 const UNDECIDED_STAGING_MAX_AGE_MS = 60 * 60_000;
 
 async function olderThan(folder: string, ageMs: number): Promise<boolean> {
@@ -176,6 +185,10 @@ async function olderThan(folder: string, ageMs: number): Promise<boolean> {
   }
 }
 
+/**
+ * Under the lock, before anything is read: completes every decided commit whose writer lost its
+ * lock or died, then removes their folders. Returns the folders completed.
+ */
 export async function replayAbandoned(dir: string, names: string[]): Promise<string[]> {
   const completed: string[] = [];
   for (const name of names.filter(isAbandonedStaging).sort()) {
@@ -184,14 +197,17 @@ export async function replayAbandoned(dir: string, names: string[]): Promise<str
     if (journal) {
       await applyJournal(dir, staging, journal, true);
       completed.push(name);
-    } else if (!(await olderThan(staging, UNDECIDED_STAGING_MAX_AGE_MS))) {
+    } else if (
+      name.startsWith(STAGING_PREFIX) &&
+      !(await olderThan(staging, UNDECIDED_STAGING_MAX_AGE_MS))
+    ) {
       // Nothing decided: it may be the folder of a writer still waiting for a lock whose pid we
       // cannot see (a coordinate.sh in Codex's sandbox sees no pid outside its namespace). Removing
       // it would make that waiter fail for ever (ENOENT on its lock), so only old ones go; doctor
-      // --fix removes the rest.
+      // --fix removes the rest. A trash folder is never a waiter's: a breaker moved it there.
       continue;
     }
     await fs.rm(staging, { recursive: true, force: true });
   }
-  return completed;
+    return completed;
 }
