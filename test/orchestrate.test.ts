@@ -77,7 +77,7 @@ describe('start, logs, stop', () => {
     repo = await gitRepo();
     assert.equal((await wtc(repo.dir, ['spawn', '2', '--install', 'none'])).exitCode, 0);
     agent = path.join(repo.parent, 'sleepy-agent.sh');
-    writeFileSync(agent, '#!/usr/bin/env bash\necho "agent $WT_COORD_INSTANCE sees $WT_COORD_COORDINATE"\necho "prompt arg: $1" | head -c 60; echo\n[ "$1" = "$WT_COORD_PROMPT" ] && echo "prompt also in env"\nsleep 30\n', { mode: 0o755 });
+    writeFileSync(agent, '#!/usr/bin/env bash\necho "agent $WT_COORD_INSTANCE sees $WT_COORD_COORDINATE"\necho "prompt arg: $1" | head -c 60; echo\n[ "$1" = "$WT_COORD_PROMPT" ] && echo "prompt also in env"\nprintf "colour \\033[31mred\\033[0m title\\033]0;pwned\\007 end\\n"\nsleep 30\n', { mode: 0o755 });
   });
   after(async () => {
     await wtc(repo.dir, ['stop']);
@@ -96,13 +96,17 @@ describe('start, logs, stop', () => {
     }
     // The pane's output reaches the log through pipe-pane.
     let log = '';
-    for (let i = 0; i < 50 && !log.includes('prompt also in env'); i++) {
+    for (let i = 0; i < 50 && !log.includes('colour red title end'); i++) {
       await new Promise((res) => setTimeout(res, 100));
       log = (await wtc(repo.dir, ['logs', '1'])).stdout;
     }
     assert.match(log, new RegExp(`agent 1 sees ${instanceDir(repo, 1)}/.claude-instance/coordinate.sh`));
     assert.match(log, /prompt arg: You are instance-1/);
     assert.match(log, /prompt also in env/);
+    // What the agent drew reaches the user's terminal without its escapes, unless asked --raw.
+    assert.doesNotMatch(log, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'logs printed a control character');
+    assert.match(log, /colour red title end/);
+    assert.match((await wtc(repo.dir, ['logs', '1', '--raw'])).stdout, /colour \u001b\[31mred\u001b\[0m title\u001b\]0;pwned\u0007 end/);
     // Without a terminal, attach says so (tmux itself would only say "not a terminal").
     const attach = await wtc(repo.dir, ['attach', '1'], { env: { TMUX: '' } });
     assert.equal(attach.exitCode, 1);
@@ -126,7 +130,7 @@ describe('start, logs, stop', () => {
     assert.equal(attach.exitCode, 1);
     oneLineError(attach.stderr, /runs as a detached process, not in tmux.*wt-coord logs 2 -f/);
     let log = '';
-    for (let i = 0; i < 50 && !log.includes('prompt also in env'); i++) {
+    for (let i = 0; i < 50 && !log.includes('colour red title end'); i++) {
       await new Promise((res) => setTimeout(res, 100));
       log = (await wtc(repo.dir, ['logs', '2'])).stdout;
     }

@@ -38,6 +38,7 @@ function defaultStaleMs(): number {
 }
 const DEFAULT_TIMEOUT_MS = 60_000;
 const BREAKER_STALE_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const STAGING_PREFIX = '.txn-';
 export const TRASH_PREFIX = '.trash-';
@@ -131,7 +132,19 @@ async function fence(lockFile: string, holder: LockHolder | null): Promise<void>
   }
 }
 
-/** Removes `file` only if it still is the stale lock we judged (same nonce), under the breaker lock. */
+/** The lock file still records the holder with this nonce. */
+async function isHeldBy(file: string, nonce: string): Promise<boolean> {
+  return (await readHolder(file))?.holder?.nonce === nonce;
+}
+
+/**
+ * Removes `file` only if it is still the stale lock we judged, under the breaker lock. The judged
+ * holder is fenced first; only then is the lock file read again: once fenced, the holder can no
+ * longer release (its rename into its folder fails), so if the lock still names it, no one else
+ * can have taken it and it is ours to remove. Without that second look, a
+ * holder releasing just after we judged it, and a third process taking the lock, lost its fresh
+ * lock to our removal: two holders at once (the torture suite saw tasks claimed twice).
+ */
 export async function breakStaleLock(file: string, judged: Found, me: LockHolder, staleMs: number): Promise<boolean> {
   const breaker = `${file}.breaker`;
   if (!(await tryCreateBreaker(breaker, me))) {
@@ -143,9 +156,29 @@ export async function breakStaleLock(file: string, judged: Found, me: LockHolder
     const now = await readHolder(file);
     const same = now && now.mtimeMs === judged.mtimeMs && (now.holder?.nonce ?? null) === (judged.holder?.nonce ?? null);
     if (!same || !isStale(now, staleMs)) return false;
+    const nonce = now.holder?.nonce;
     await fence(file, now.holder);
+    // A lock with no nonce (torn, or an older format) has no folder to fence and no release to race: by age alone.
+    if (nonce && !(await isHeldBy(file, nonce))) return false;
     await fs.rm(file, { force: true });
     return true;
+  } finally {
+    await fs.rm(breaker, { force: true });
+  }
+}
+
+/** Runs `fn` under the breaker lock of `file`, waiting (briefly: it is held for milliseconds) for it. */
+async function underBreaker<T>(file: string, me: LockHolder, fn: () => Promise<T>): Promise<T> {
+  const breaker = `${file}.breaker`;
+  const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+  while (!(await tryCreateBreaker(breaker, me))) {
+    const other = await readHolder(breaker);
+    if (other && isStale(other, BREAKER_STALE_MS)) await fs.rm(breaker, { force: true });
+    if (Date.now() > deadline) throw new WtError(`timed out waiting for ${breaker}`, 'if no wt-coord process is running, remove it by hand');
+    await sleep(2 + Math.random() * 5);
+  }
+  try {
+    return await fn();
   } finally {
     await fs.rm(breaker, { force: true });
   }
@@ -163,8 +196,6 @@ export async function readLockHolder(file: string): Promise<(Found & { stale: bo
   const found = await readHolder(file);
   return found && { ...found, stale: isStale(found, defaultStaleMs()) };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class FileLock {
   private refresher: NodeJS.Timeout | undefined;
@@ -246,16 +277,23 @@ export class FileLock {
     await fs.rm(this.stagingDir, { recursive: true, force: true });
   }
 
-  /** Leaves the staging folder for the next holder to complete (a commit decided but not fully written), then releases. */
+  /**
+   * Leaves the staging folder for the next holder to complete (a commit decided but not fully
+   * written), then releases. The folder moves first (from then on we are fenced, and the next holder
+   * completes it before reading anything); the lock is then removed only if it is still ours, under
+   * the breaker lock, exactly as a breaker removes one.
+   */
   async releaseToTrash(): Promise<void> {
     this.stopRefreshing();
     const trash = path.join(path.dirname(this.file), `${TRASH_PREFIX}${this.holder.nonce}`);
     try {
       await fs.rename(this.stagingDir, trash);
-      await fs.rm(this.file, { force: true }); // the trash now fences us; the lock is ours to drop
     } catch {
-      // already fenced: the breaker moved it there
+      return; // already fenced: the breaker moved it there and removes the lock
     }
+    await underBreaker(this.file, this.holder, async () => {
+      if (await isHeldBy(this.file, this.holder.nonce)) await fs.rm(this.file, { force: true });
+    });
   }
 }
 

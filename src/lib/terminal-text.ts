@@ -40,3 +40,20 @@ export function terminalSafe(output: string): string {
   }
   return terminalText(output);
 }
+
+// An ESC with no complete sequence after it, at the end of a chunk: kept for the next chunk.
+const UNFINISHED_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*|[PX^_][^\u001b]*)?$/;
+
+/**
+ * terminalText for text that arrives in chunks (a log being followed): an escape sequence split
+ * between two chunks is removed whole instead of leaving its tail ("[31m") on the screen.
+ */
+export function terminalTextStream(): (chunk: string) => string {
+  let held = '';
+  return (chunk) => {
+    const text = held + chunk;
+    const unfinished = UNFINISHED_ESCAPE.exec(text);
+    held = unfinished ? unfinished[0] : '';
+    return terminalText(unfinished ? text.slice(0, unfinished.index) : text);
+  };
+}
