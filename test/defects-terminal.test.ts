@@ -74,3 +74,16 @@ describe('item 17: every text from agents is terminal-safe where it is printed',
     assert.equal(JSON.parse(r.out).description, `second ${EVIL}`);
   });
 });
+
+test('a followed log: an escape sequence split between two reads is removed whole', async () => {
+  const { terminalTextStream } = await import('../src/lib/terminal-text.js');
+  const safe = terminalTextStream();
+  const text = `a\u001b[31mred\u001b[0m b\u001b]0;title\u0007c\u001b`;
+  // Every split point of the same text gives the same safe output as the text in one piece.
+  for (let cut = 0; cut <= text.length; cut++) {
+    const stream = terminalTextStream();
+    const out = stream(text.slice(0, cut)) + stream(text.slice(cut)) + stream('[1md');
+    assert.equal(out, 'ared bcd', `split at ${cut}`);
+  }
+  assert.equal(safe('plain'), 'plain');
+});
