@@ -38,7 +38,9 @@ export async function gitRepo(name = 'app', files: Record<string, string> = { 'R
     dir,
     cleanup: () => {
       // The memory bank is read-only by mode while instances exist: make it removable.
-      execa('chmod', ['-R', 'u+w', parent], { reject: false }).then(() => rmSync(parent, { recursive: true, force: true }));
+      // A background job a verb started (the memory merge after update-memory) may still be writing
+      // into .git/wt-coord for a moment: retried removal waits it out instead of failing on ENOTEMPTY.
+      execa('chmod', ['-R', 'u+w', parent], { reject: false }).then(() => rmSync(parent, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
     },
   };
 }
