@@ -1,5 +1,5 @@
-// Issue 14 items 12 and 14: a corrupt view is rebuilt, not an obstacle; a discovery reports what
-// happened and a retry of the same discovery is a no-op.
+// Issue 14 items 12, 13 and 14: a corrupt view is rebuilt, not an obstacle; purge keeps what people made;
+// a discovery reports what happened and a retry of the same discovery is a no-op.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,5 +82,47 @@ describe('item 14: a discovery reports what happened; a retry of the same discov
     }
     await agent(q, 1, ['update-memory', 'a finding while the store is broken']);
     assert.equal(queued(q.coordDir).filter((d) => d.text.includes('store is broken')).length, 1);
+  });
+});
+
+describe('item 13: purge deletes what wt-coord made; edited memory and checkpoints stay unless a flag names them', () => {
+  let q: QueueRepo;
+  before(async () => {
+    q = await queueRepo(2, 'memory_auto_merge: false\n');
+  });
+  after(() => q.repo.cleanup());
+
+  test('--dry-run lists everything first; --purge keeps a grown memory bank and the checkpoints; the flags delete them', async () => {
+    const bank = path.join(q.repo.dir, 'memory-bank');
+    const checkpoint = path.join(q.coordDir, 'checkpoints', 'before-purge');
+    // The memory bank grows the way it does in use: a discovery merged into systemPatterns.md.
+    assert.equal((await agent(q, 1, ['update-memory', 'retries live in src/net/retry.ts', '--category', 'pattern'])).code, 0);
+    const merged = await leader(q, ['merge-memory']);
+    assert.equal(merged.code, 0, merged.err);
+    assert.match(readFileSync(path.join(bank, 'systemPatterns.md'), 'utf8'), /src\/net\/retry\.ts/);
+    assert.equal((await leader(q, ['checkpoint', 'before-purge'])).code, 0);
+
+    const alone = await leader(q, ['teardown', '--all', '--purge-memory']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /--purge-memory .* goes only with it/);
+
+    const dry = await leader(q, ['teardown', '--all', '--force', '--purge', '--dry-run']);
+    assert.equal(dry.code, 0, dry.err);
+    assert.match(dry.out, new RegExp(`would delete ${q.coordDir} \\(all but checkpoints/\\)`));
+    assert.match(dry.out, new RegExp(`would keep ${bank}: \\d+ file\\(s\\) differ from the templates \\([^)]*systemPatterns\\.md\\): --purge-memory deletes it`));
+    assert.match(dry.out, new RegExp(`would keep ${path.join(q.coordDir, 'checkpoints')}: 1 checkpoint\\(s\\) \\(before-purge\\): --purge-checkpoints deletes them`));
+    assert.ok(existsSync(path.join(q.coordDir, 'instances.json')) && existsSync(instanceDir(q.repo, 1)), '--dry-run changed nothing');
+
+    const purge = await leader(q, ['teardown', '--all', '--force', '--purge']);
+    assert.equal(purge.code, 0, purge.err);
+    assert.match(purge.out, /kept .*memory-bank: \d+ file\(s\) differ/);
+    assert.match(readFileSync(path.join(bank, 'systemPatterns.md'), 'utf8'), /src\/net\/retry\.ts/, 'the grown memory bank is kept');
+    assert.ok(existsSync(path.join(checkpoint, 'manifest.json')), 'the checkpoint is kept');
+    assert.deepEqual(readdirSync(q.coordDir), ['checkpoints'], 'everything else wt-coord made is gone');
+
+    const all = await leader(q, ['teardown', '--all', '--purge', '--purge-memory', '--purge-checkpoints']);
+    assert.equal(all.code, 0, all.err);
+    assert.equal(existsSync(bank), false);
+    assert.equal(existsSync(q.coordDir), false);
   });
 });

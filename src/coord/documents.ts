@@ -12,3 +12,6 @@ import { integrationsDoc } from './integration/integration-record.js';
 import { pullRequestsDoc } from './integration/pull-requests.js';
 
 export const COORDINATION_DOCUMENTS: readonly DocSpec[] = [tasksDoc, instancesDoc, claimsDoc, channelsDoc, inboxPositionsDoc, memoryStateDoc, agentsDoc, integrationsDoc, pullRequestsDoc];
+
+/** Where checkpoints are kept inside the coordination folder: made by a person, so purge keeps them unless told. */
+export const CHECKPOINTS_DIR = 'checkpoints';

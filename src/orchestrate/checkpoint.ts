@@ -14,13 +14,12 @@ import { writeFileAtomic, isTempFile } from '../lib/atomic.js';
 import { parseJsonText, readTextIfExists, toJsonText } from '../lib/json-file.js';
 import { STAGING_PREFIX, TRASH_PREFIX } from '../lib/lock.js';
 import { BACKUP_DIR, LOCK_FILE, readDoc, transact } from '../coord/transact.js';
-import { COORDINATION_DOCUMENTS } from '../coord/documents.js';
+import { CHECKPOINTS_DIR, COORDINATION_DOCUMENTS } from '../coord/documents.js';
 import { setMemoryBankReadOnly, withWritableMemoryBank } from '../workspace/memory-bank-mode.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { assertNoAgentRunning } from '../agents/launcher.js';
 import { AGENTS_RUNTIME_DIR, agentsDoc } from '../coord/instances/index.js';
 
-export const CHECKPOINTS_DIR = 'checkpoints';
 const MANIFEST = 'manifest.json';
 
 /** Not state: the lock, backups, logs, checkpoints themselves, and the live agents' pids. */

@@ -11,6 +11,7 @@ import { instanceName, instancesDoc, type Instance } from '../coord/instances/in
 import { readDoc, transact } from '../coord/transact.js';
 import { storeSelection } from '../coord/store-choice.js';
 import { setMemoryBankReadOnly } from './memory-bank-mode.js';
+import { executePurge, planPurge, type PurgePlan } from './purge.js';
 import type { RepoContext } from './repo.js';
 import { releaseClaimsOfRemoved } from './claim-status.js';
 import { releaseTasksOfRemoved } from './task-status.js';
@@ -21,7 +22,10 @@ export interface TeardownOptions {
   force: boolean;
   keepBranch: boolean;
   dryRun: boolean;
+  /** Delete what wt-coord made (purge.ts); `purgeMemory` / `purgeCheckpoints` also what people made. */
   purge: boolean;
+  purgeMemory?: boolean;
+  purgeCheckpoints?: boolean;
   /**
    * Stops the running agents of the removed instances (passed in by the caller: the agents layer
    * sits above this one), so no agent keeps writing in a folder that is gone.
@@ -45,7 +49,8 @@ export interface InstancePlan {
 
 export interface TeardownPlan {
   instances: InstancePlan[];
-  purge: string[];
+  /** What --purge deletes and keeps (each kept path with why and the flag that deletes it). */
+  purge: PurgePlan;
 }
 
 /** Where the instance's work would have been merged: the branch it started from, main's branch, the integration branch. */
@@ -118,13 +123,8 @@ export async function planTeardown(repo: RepoContext, options: TeardownOptions):
   if (named) throw new WtError(`${named.name} runs on machine ${named.machine}`, `tear it down there (wt-coord teardown ${named.id} on ${named.machine})`);
   const chosen = options.all ? instances.filter((i) => !elsewhere.includes(i)) : instances.filter((i) => options.ids.includes(i.id));
   const plans = await Promise.all(chosen.map((i) => planInstance(repo, i, options)));
-  return { instances: plans, purge: options.purge ? await purgeTargets(repo) : [] };
-}
-
-/** What --purge deletes: the coordination folder, and the memory bank unless git tracks it (tracked files are the user's). */
-async function purgeTargets(repo: RepoContext): Promise<string[]> {
-  const tracked = ((await gitMaybe(repo.mainWorktree, ['ls-files', '--', repo.memoryBankDir])) ?? '').trim();
-  return tracked ? [repo.coordDir] : [repo.memoryBankDir, repo.coordDir];
+  const purge = options.purge ? await planPurge(repo, { memory: Boolean(options.purgeMemory), checkpoints: Boolean(options.purgeCheckpoints) }) : { delete: [], keep: [] };
+  return { instances: plans, purge };
 }
 
 export function describeLoss(plan: InstancePlan): string[] {
@@ -175,9 +175,7 @@ export async function executeTeardown(repo: RepoContext, plan: TeardownPlan, opt
   const remaining = plan.instances.length === 0
     ? await gitMaybe(repo.mainWorktree, ['worktree', 'prune']).then(() => 0)
     : await withLock(path.join(repo.coordDir, 'spawn.lock'), () => removeInstances(repo, plan, options), { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
-  if (remaining === 0 && plan.purge.length > 0) {
-    for (const dir of plan.purge) await fs.rm(dir, { recursive: true, force: true });
-  }
+  if (remaining === 0) await executePurge(plan.purge);
   await sweepLeftovers(repo);
 }
 
