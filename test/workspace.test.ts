@@ -218,6 +218,27 @@ describe('teardown', () => {
 });
 
 describe('spawn failures', () => {
+  it('Ctrl-C during spawn rolls back every instance not yet made, as a failed step does, and dies of the signal', async () => {
+    const repo = await newRepo({ 'README.md': '# app\n', 'wt-coord.yaml': 'setup:\n  - \'touch "$WT_COORD_WORKTREE.started"; sleep 30\'\n' });
+    // Its own process group, as a terminal's foreground job: Ctrl-C reaches wt-coord and its children.
+    const spawn = execa(process.execPath, [CLI, 'spawn', '2', '--yes'], { cwd: repo.dir, reject: false, detached: true });
+    const started = [1, 2].map((k) => `${instanceDir(repo, k)}.started`);
+    for (let i = 0; i < 300 && !started.every((f) => existsSync(f)); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(started.every((f) => existsSync(f)), 'both instances reached their setup step');
+    assert.equal((await branches(repo)).length, 2, 'the branches exist mid-spawn');
+    process.kill(-spawn.pid!, 'SIGINT');
+    const result = await spawn;
+    assert.equal(result.signal, 'SIGINT', `spawn exited ${result.exitCode}: ${result.stderr}`);
+    assert.deepEqual(await branches(repo), [], 'no branch left');
+    assert.deepEqual(await worktreePaths(repo), [repo.dir], 'no worktree left');
+    assert.ok(!existsSync(instanceDir(repo, 1)) && !existsSync(instanceDir(repo, 2)), 'no folder left');
+    assert.deepEqual((await registry(repo)).instances, [], 'no registration left');
+    // And the next spawn works (the spawn lock of the interrupted one is broken: its holder is gone).
+    await fs.writeFile(path.join(repo.dir, 'wt-coord.yaml'), 'setup: []\n');
+    const again = await cli(repo.dir, ['spawn', '1', '--install', 'none']);
+    assert.equal(again.exitCode, 0, again.stderr);
+  });
+
   it('a failing setup command rolls back only its instance, naming the step and showing its output', async () => {
     const repo = await newRepo({ 'README.md': '# app\n', 'wt-coord.yaml': 'setup:\n  - echo preparing $WT_COORD_INSTANCE\n  - \'if [ "$WT_COORD_INSTANCE" = 2 ]; then echo "boom: cannot build" >&2; exit 3; fi\'\n' });
     const result = await cli(repo.dir, ['spawn', '3', '--yes']);

@@ -14,7 +14,8 @@ import { readDoc } from '../coord/transact.js';
 import { recordIntegration } from '../coord/integration/index.js';
 import type { RepoContext } from '../workspace/repo.js';
 import { forecastMerges, type MergeConflict } from '../workspace/merge-tree.js';
-import { addScratchWorktree, cleanUpOnSignal, removeLeftovers } from '../workspace/scratch-worktree.js';
+import { addScratchWorktree, removeLeftovers } from '../workspace/scratch-worktree.js';
+import { cleanUpOnSignal } from '../lib/on-signal.js';
 import { shellQuote } from '../lib/shell-quote.js';
 import { signalGroup } from '../lib/process-group.js';
 

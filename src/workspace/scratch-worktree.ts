@@ -19,34 +19,6 @@ export interface ScratchWorktree {
   remove: () => Promise<void>;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * Runs `cleanup` if the process gets a terminating signal while `fn` runs, then dies of that same
- * signal (so the exit status still says "interrupted", 130 for Ctrl-C). Child processes get the
- * signal from the terminal themselves; `onSignal` lets the caller stop the ones that would not.
- */
-export async function cleanUpOnSignal<T>(cleanup: () => Promise<void>, fn: () => Promise<T>, onSignal: () => void = () => undefined): Promise<T> {
-  let dying = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (dying) return; // a second Ctrl-C while cleaning: keep cleaning
-    dying = true;
-    onSignal();
-    void cleanup()
-      .catch(() => undefined)
-      .finally(() => {
-        for (const s of SIGNALS) process.removeListener(s, handler);
-        process.kill(process.pid, signal);
-      });
-  };
-  for (const s of SIGNALS) process.on(s, handler);
-  try {
-    return await fn();
-  } finally {
-    if (!dying) for (const s of SIGNALS) process.removeListener(s, handler);
-  }
-}
-
 async function removeWorktree(mainWorktree: string, dir: string): Promise<void> {
   await gitMaybe(mainWorktree, ['worktree', 'remove', '--force', '--force', dir]);
   await fs.rm(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { instanceName, instancesDoc, type Instance } from '../coord/instances/in
 import { readDoc, transact } from '../coord/transact.js';
 import { storeSelection } from '../coord/store-choice.js';
 import { withLock } from '../lib/lock.js';
+import { cleanUpOnSignal } from '../lib/on-signal.js';
 import { INSTANCE_KIT_DIR } from '../coord/views/index.js';
 import { planDependencies, materializeDependencies, type DependencyPlan, type InstallStrategy, type MaterializeMethod } from './deps.js';
 import { ensureExcluded } from './exclude.js';
@@ -273,30 +274,39 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
       machine: storeSelection(repo.coordDir)?.machine ?? null,
       port: ports[k]!,
     }));
-    // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
-    await transact(repo.coordDir, async (tx) => {
-      const doc = await tx.get(instancesDoc);
-      // The spawn lock is per machine: in a shared store another machine may have taken a number since.
-      const taken = doc.instances.find((i) => ids.includes(i.id));
-      if (taken) throw new WtError(`${taken.name} was just registered by ${taken.machine ?? 'another spawn'}`, 'run spawn again: it numbers after the highest instance');
-      tx.set(instancesDoc, { ...doc, instances: [...doc.instances, ...instances] });
-    });
-    // All instances in parallel: copies and installs overlap; only `git worktree add` takes turns.
-    const settled = await Promise.allSettled(instances.map((instance) => createInstance(repo, instance, plan, options)));
-    const result: SpawnResult = { created: [], failed: [], dependencyPlan: plan };
-    for (const [index, outcome] of settled.entries()) {
-      const instance = instances[index]!;
-      if (outcome.status === 'fulfilled') {
-        result.created.push(outcome.value);
-        continue;
+    // Ctrl-C (or SIGTERM, SIGHUP) half-way rolls back every instance not yet made, exactly as a
+    // failed step does, before the process dies of the signal: no half-made worktree or branch.
+    const made = new Set<number>();
+    const rollBackUnfinished = async () => {
+      for (const instance of instances) if (!made.has(instance.id)) await rollback(repo, instance).catch(() => undefined);
+    };
+    const result = await cleanUpOnSignal(rollBackUnfinished, async () => {
+      // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
+      await transact(repo.coordDir, async (tx) => {
+        const doc = await tx.get(instancesDoc);
+        // The spawn lock is per machine: in a shared store another machine may have taken a number since.
+        const taken = doc.instances.find((i) => ids.includes(i.id));
+        if (taken) throw new WtError(`${taken.name} was just registered by ${taken.machine ?? 'another spawn'}`, 'run spawn again: it numbers after the highest instance');
+        tx.set(instancesDoc, { ...doc, instances: [...doc.instances, ...instances] });
+      });
+      // All instances in parallel: copies and installs overlap; only `git worktree add` takes turns.
+      const settled = await Promise.allSettled(instances.map((instance) => createInstance(repo, instance, plan, options).then((spawned) => (made.add(instance.id), spawned))));
+      const result: SpawnResult = { created: [], failed: [], dependencyPlan: plan };
+      for (const [index, outcome] of settled.entries()) {
+        const instance = instances[index]!;
+        if (outcome.status === 'fulfilled') {
+          result.created.push(outcome.value);
+          continue;
+        }
+        const reason = outcome.reason as Error;
+        const error = reason instanceof WtError ? reason : new WtError(`${instance.name}: ${String(reason?.message ?? reason)}`);
+        const step = reason instanceof StepError ? reason.step : null;
+        options.onEvent?.({ kind: 'failed', instance: instance.name, step, message: error.message });
+        await rollback(repo, instance);
+        result.failed.push({ name: instance.name, step, error });
       }
-      const reason = outcome.reason as Error;
-      const error = reason instanceof WtError ? reason : new WtError(`${instance.name}: ${String(reason?.message ?? reason)}`);
-      const step = reason instanceof StepError ? reason.step : null;
-      options.onEvent?.({ kind: 'failed', instance: instance.name, step, message: error.message });
-      await rollback(repo, instance);
-      result.failed.push({ name: instance.name, step, error });
-    }
+      return result;
+    });
     const remaining = (await readDoc(repo.coordDir, instancesDoc)).instances.length;
     if (remaining > 0) await setMemoryBankReadOnly(repo.memoryBankDir, true);
     return result;
