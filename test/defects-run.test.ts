@@ -158,3 +158,40 @@ describe('item 5: one run at a time', () => {
     assert.equal(r.exitCode, 0, r.stderr);
   });
 });
+
+describe('item 6: a second run reuses idle instances where nothing would be lost, and spawns only what is missing', () => {
+  let repo: TempRepo;
+  before(async () => {
+    repo = await gitRepo();
+  });
+  after(() => repo.cleanup());
+
+  test('integrated, clean instances are reused at the new base; one with an uncommitted file is not, and says why', async () => {
+    const first = writeJson(path.join(repo.parent, 'first.json'), { tasks: [{ id: '1', description: 'part one', context: { files: ['one.txt'] } }, { id: '2', description: 'part two', context: { files: ['two.txt'] } }] });
+    const r1 = await run(repo, 'parts one and two', first);
+    assert.equal(r1.exitCode, 0, r1.stderr);
+    const integrated = await wtc(repo.dir, ['integrate']);
+    assert.equal(integrated.exitCode, 0, `${integrated.stderr}${integrated.stdout}`);
+    // The main checkout moves on; instance-2 is left with a file nobody committed.
+    writeFileSync(path.join(repo.dir, 'later.txt'), 'later\n');
+    await git(repo.dir, ['add', 'later.txt']);
+    await git(repo.dir, ['commit', '-q', '-m', 'later']);
+    const head = (await git(repo.dir, ['rev-parse', 'HEAD'])).trim();
+    writeFileSync(path.join(instanceDir(repo, 2), 'scratch.txt'), 'notes\n');
+
+    const second = writeJson(path.join(repo.parent, 'second.json'), { tasks: [{ id: '3', description: 'part three', context: { files: ['three.txt'] } }] });
+    const r2 = await run(repo, 'part three', second);
+    assert.equal(r2.exitCode, 0, r2.stderr);
+    const said = `${r2.stderr}${r2.stdout}`;
+    assert.match(said, /reusing instance-1: .* moved to main/);
+    assert.match(said, /not reusing instance-2: 1 uncommitted change\(s\) \(scratch\.txt\)/);
+    assert.match(said, /spawning 1 instance\(s\)/);
+    const registry = JSON.parse(readFileSync(path.join(coordDir(repo), 'instances.json'), 'utf8')).instances as { name: string; base_commit: string }[];
+    assert.deepEqual(registry.map((i) => i.name), ['instance-1', 'instance-2', 'instance-3'], 'one new instance, not two');
+    assert.equal(registry[0]!.base_commit, head, 'the reused instance starts from the new base');
+    assert.ok(existsSync(path.join(instanceDir(repo, 1), 'later.txt')), 'its worktree is at the new base');
+    assert.equal(readFileSync(path.join(instanceDir(repo, 2), 'scratch.txt'), 'utf8'), 'notes\n', 'the uncommitted file is untouched');
+    const done = tasksOf(repo).find((t) => t.id === 'task-003');
+    assert.equal(done?.status, 'done');
+  });
+});

@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../lib/atomic.js';
 import { readDoc, transact } from '../coord/transact.js';
 import { ensureInitialized } from '../workspace/init.js';
 import { hasCommits, type RepoContext } from '../workspace/repo.js';
-import { spawnInstances } from '../workspace/spawn.js';
+import { resolveBase, spawnInstances } from '../workspace/spawn.js';
+import { reuseCandidates, reuseInstance } from '../workspace/reuse.js';
 import { installAgentIntegration } from '../agents/install.js';
 import { shellQuote } from '../lib/shell-quote.js';
 import { resolveAgentCommand } from '../agents/agent-command.js';
@@ -205,6 +206,43 @@ export interface RunResult {
   usedTmux: boolean;
 }
 
+interface Worker {
+  id: number;
+  name: string;
+}
+
+/**
+ * The run's instances: idle ones an earlier run left, where nothing of them would be lost
+ * (src/workspace/reuse.ts), then new ones for the rest. Says which were reused and why the others were not.
+ */
+async function reuseOrSpawn(repo: RepoContext, options: RunOptions, agentSpec: string | null): Promise<Worker[]> {
+  const { baseCommit, baseRef } = await resolveBase(repo, options.base);
+  const candidates = await reuseCandidates(repo, agentSpec, baseCommit);
+  const agents = await listAgentStatuses(repo, candidates.map((c) => c.instance.id));
+  const running = new Set(agents.filter((a) => a.state === 'running').map((a) => a.instance));
+  const reusable = candidates.filter((c) => !c.notReusable && !running.has(c.instance.id)).slice(0, options.workers);
+  for (const c of candidates) {
+    const why = running.has(c.instance.id) ? 'its agent is running' : c.notReusable;
+    if (why) options.onLine(`  not reusing ${c.instance.name}: ${why}`);
+  }
+  const workers: Worker[] = [];
+  for (const { instance } of reusable) {
+    await reuseInstance(repo, instance, baseCommit, baseRef);
+    workers.push({ id: instance.id, name: instance.name });
+    options.onLine(`  reusing ${instance.name}: ${instance.worktree} on ${instance.branch}, moved to ${baseRef} (it was idle, with nothing uncommitted or unintegrated)`);
+  }
+  const missing = options.workers - workers.length;
+  if (missing === 0) return workers;
+  options.onLine(`spawning ${missing} instance(s)...`);
+  const spawned = await spawnInstances(repo, { count: missing, base: options.base, agent: agentSpec, installAgent: installAgentIntegration, approveSetup: { yes: Boolean(options.yes) } });
+  if (spawned.failed.length) {
+    const first = spawned.failed[0]!;
+    throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);
+  }
+  for (const c of spawned.created) options.onLine(`  ${c.name}: ${c.worktree} on ${c.branch}`);
+  return [...workers, ...spawned.created.map((c) => ({ id: c.id, name: c.name }))];
+}
+
 export async function runGoal(repo: RepoContext, options: RunOptions): Promise<RunResult> {
   const validated = await validateRun(repo, options);
   // One run per repository: a second one refuses naming the first (nothing written before this).
@@ -233,16 +271,10 @@ async function runValidated(repo: RepoContext, options: RunOptions, { agentSpec,
     scope.add(planningTask.id);
     options.onLine(`no --tasks: ${planningTask.id} asks the first instance to plan the work`);
   }
-  options.onLine(`spawning ${options.workers} instance(s)...`);
-  const spawned = await spawnInstances(repo, { count: options.workers, base: options.base, agent: agentSpec, installAgent: installAgentIntegration, approveSetup: { yes: Boolean(options.yes) } });
-  if (spawned.failed.length) {
-    const first = spawned.failed[0]!;
-    throw new WtError(`${spawned.failed.length} instance(s) failed to spawn: ${first.error.message}`, first.error.hint);
-  }
-  const ids = spawned.created.map((c) => c.id);
+  const workers = await reuseOrSpawn(repo, options, agentSpec);
+  const ids = workers.map((c) => c.id);
   const roles = new Map<number, string>(planningTask ? [[ids[0]!, 'planner']] : []);
-  const names = spawned.created.map((c) => c.name);
-  for (const c of spawned.created) options.onLine(`  ${c.name}: ${c.worktree} on ${c.branch}`);
+  const names = workers.map((c) => c.name);
   const usedTmux = !options.noTmux && tmuxAvailable();
   if (!usedTmux) options.onLine('tmux not available (not installed, --no-tmux, or WT_COORD_NO_TMUX=1): agents run as detached processes (wt-coord logs <k> -f follows one)');
   const interventions: string[] = [];

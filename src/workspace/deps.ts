@@ -13,6 +13,11 @@ export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
 /** What was actually done for one instance. */
 export type MaterializeMethod = 'clone' | 'copy' | 'hardlink' | 'install' | 'none' | 'no-package-json';
 
+/** The files whose change means an instance's node_modules must be made again. */
+export function dependencyInputs(): string[] {
+  return ['package.json', ...LOCKFILES.map(([file]) => file)];
+}
+
 const LOCKFILES: [string, PackageManager][] = [
   ['package-lock.json', 'npm'],
   ['npm-shrinkwrap.json', 'npm'],

@@ -121,9 +121,7 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   if (!(await hasCommits(repo.mainWorktree))) {
     throw new WtError('the repository has no commits: a worktree needs a commit to start from', 'make a first commit (git commit --allow-empty -m "initial commit") and spawn again');
   }
-  const givenRef = options.base ?? 'HEAD';
-  const baseCommit = await resolveCommit(repo.mainWorktree, givenRef);
-  if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists; git branch -a lists the branches');
+  const { baseCommit, baseRef } = await resolveBase(repo, options.base);
   // A path spawn generates that the base tracks would be overwritten: refuse instead.
   const clash = nulSplit(await gitMaybe(repo.mainWorktree, ['ls-tree', '-z', '--name-only', baseCommit, '--', MEMORY_LINK, COORD_LINK, INSTANCE_KIT_DIR]));
   if (clash.length > 0) {
@@ -139,7 +137,15 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   }
   const parent = await fs.stat(repo.instancesParent).catch(() => null);
   if (!parent?.isDirectory()) throw new WtError(`instances_dir ${repo.instancesParent} is not a folder`, 'create it, or set instances_dir in wt-coord.yaml');
-  return { ids, baseCommit, baseRef: await nameOfBase(repo, givenRef) };
+  return { ids, baseCommit, baseRef };
+}
+
+/** The commit instances start from (`--base`, or HEAD) and the branch name it goes by. */
+export async function resolveBase(repo: RepoContext, base: string | undefined): Promise<{ baseCommit: string; baseRef: string }> {
+  const givenRef = base ?? 'HEAD';
+  const baseCommit = await resolveCommit(repo.mainWorktree, givenRef);
+  if (!baseCommit) throw new WtError(`--base ${givenRef} is not a commit in this repository`, 'name a branch, tag or commit that exists; git branch -a lists the branches');
+  return { baseCommit, baseRef: await nameOfBase(repo, givenRef) };
 }
 
 /** A failure inside one instance's step: the message names the instance and the step. */

@@ -76,7 +76,7 @@ async function targetHasBranchContent(repo: RepoContext, target: string, branch:
 }
 
 /** Commits on the branch that no merge target holds, as `<short sha> <subject>`. */
-async function unmergedCommits(repo: RepoContext, instance: Instance): Promise<string[]> {
+export async function unmergedCommits(repo: RepoContext, instance: Instance): Promise<string[]> {
   const targets = await mergeTargets(repo, instance);
   let fewest: string[] | null = null;
   for (const target of targets) {
