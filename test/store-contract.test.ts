@@ -138,5 +138,16 @@ await closeRemoteStores();
       assert.deepEqual((await readQueue(dir)).records, []);
       assert.deepEqual(await countQueue(dir), { pending: 0, corrupt: 0 });
     });
+
+    test('the discovery queue: a retry of the same discovery is a no-op that names the first; a different one is queued', async () => {
+      const dir = await makeDir();
+      const send = (text: string) => queueDiscovery(dir, { instance: 'instance-1', task: null, category: 'pattern', text, files: ['src/a.ts'] });
+      const first = await send('the cache is per request');
+      assert.equal(first.duplicate, false);
+      const retries = await Promise.all([1, 2, 3].map(() => send('the cache is per request')));
+      for (const retry of retries) assert.deepEqual([retry.duplicate, retry.id], [true, first.id]);
+      assert.equal((await send('the cache is per session')).duplicate, false);
+      assert.deepEqual((await readQueue(dir)).records.map((r) => r.text), ['the cache is per request', 'the cache is per session']);
+    });
   });
 }

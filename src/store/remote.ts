@@ -39,8 +39,9 @@ export interface RemoteStore {
   readDoc<S extends DocSpec>(dir: string, doc: S): Promise<unknown>;
   /** Inside `tx`: the next seq of `log`, the record `build` makes of it, stored (and announced). */
   append(tx: Transaction, log: string, build: (seq: number) => unknown, key?: string): Promise<unknown>;
-  /** Outside any transaction, without the project lock (the discovery queue). */
-  enqueue(log: string, key: string, body: unknown): Promise<void>;
+  /** Outside any transaction, without the project lock (the discovery queue). A key already in the
+   *  log stores nothing: answers the body stored under the key, this one or the earlier one. */
+  enqueue(log: string, key: string, body: unknown): Promise<unknown>;
   read(log: string, options?: { state?: string }): Promise<{ rows: LogRow[]; lastSeq: number }>;
   setState(log: string, keys: string[], state: string, tx?: Transaction): Promise<void>;
   count(log: string, state: string): Promise<number>;

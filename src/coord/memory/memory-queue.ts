@@ -146,8 +146,10 @@ export async function queueDiscovery(coordDir: string, input: DiscoveryInput, op
   if (remote) {
     const id = newDiscoveryId();
     const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
-    await (await remote).enqueue(QUEUE_LOG, id, record);
-    return { id, removed: valid.removed, category: valid.category, duplicate: false };
+    // Keyed by content, as the file queue's keys/: a retry of the same discovery stores nothing.
+    const stored = (await (await remote).enqueue(QUEUE_LOG, discoveryContentKey(valid), record)) as Partial<DiscoveryRecord> | null;
+    const earlier = typeof stored?.id === 'string' && stored.id !== id ? stored.id : null;
+    return { id: earlier ?? id, removed: valid.removed, category: valid.category, duplicate: earlier !== null };
   }
   const dirs = queuePaths(coordDir);
   await fs.mkdir(dirs.tmp, { recursive: true });

@@ -190,15 +190,21 @@ export class PgStore implements RemoteStore {
     return body;
   }
 
-  async enqueue(log: string, key: string, body: unknown): Promise<void> {
-    await this.conn.run(async (client) => {
+  async enqueue(log: string, key: string, body: unknown): Promise<unknown> {
+    return this.conn.run(async (client) => {
       // One statement: the seq and the row together, so a lost connection leaves neither or both.
-      await client.query(
+      const inserted = await client.query(
         `WITH s AS (${PgStore.NEXT_SEQ})
-         INSERT INTO wtc_log (project, log, seq, key, body) SELECT $1, $2, last_seq, $3, $4 FROM s ON CONFLICT (project, log, key) DO NOTHING`,
+         INSERT INTO wtc_log (project, log, seq, key, body) SELECT $1, $2, last_seq, $3, $4 FROM s ON CONFLICT (project, log, key) DO NOTHING RETURNING seq`,
         [this.projectId, log, key, JSON.stringify(body)],
       );
+      if (inserted.rowCount === 0) {
+        // Sent before (a retry): nothing new; the earlier row answers.
+        const { rows } = await client.query('SELECT body::text AS body FROM wtc_log WHERE project = $1 AND log = $2 AND key = $3', [this.projectId, log, key]);
+        return rows[0] ? JSON.parse(rows[0].body) : body;
+      }
       await client.query('SELECT pg_notify($1, $2)', [this.channel(log), key]).catch(() => undefined);
+      return body;
     });
   }
 
