@@ -127,4 +127,17 @@ describe('waiting for a person', () => {
     await waitFor('the alert command', () => (existsSync(out) ? readFileSync(out, 'utf8') : null), 10_000);
     assert.equal(readFileSync(out, 'utf8'), 'instance-2|waiting-permission|Bash: npm publish\n');
   });
+
+  test('the alert is a low-priority line on #alerts (it wakes no agent), once per wait', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wtc-alert-'));
+    const alerts = new WaitAlerts(dir, { afterMs: 1_000, bell: false });
+    const since = new Date(Date.now() - 5_000).toISOString();
+    const agent = { instance: 1, name: 'instance-1', kind: 'claude', state: 'waiting-dialog' as const, since, tool: null, dialog: 'trust', detail: null, exit_code: null, waiting_for_person: true, action: 'wt-coord attach instance-1', session_id: null };
+    assert.equal((await alerts.check([agent])).length, 1);
+    assert.deepEqual(await alerts.check([agent]), []);
+    const lines = readFileSync(path.join(dir, 'messages.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 1, 'one line for one wait');
+    assert.deepEqual([lines[0].from, lines[0].to, lines[0].type, lines[0].priority], ['leader', '#alerts', 'alert', 'low']);
+    assert.match(lines[0].body, /^alert: instance-1 .*wt-coord attach instance-1$/);
+  });
 });
