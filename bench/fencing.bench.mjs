@@ -4,10 +4,10 @@
 // no slower than the baseline. The baseline is built into a temporary worktree of this repository
 // (this checkout's node_modules linked in); a clone without that commit prints why and skips it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, CLI, benchRepo, printTable, timeInterleaved } from './lib.mjs';
+import { ROOT, CLI, benchQueueRepo, printTable, timeInterleaved } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '29f7bc5';
@@ -37,27 +37,15 @@ function buildBaseline() {
   }
 }
 
-/** A repository spawned by `cli` with 4 instances and 200 queued tasks; answers its coordinate.sh caller. */
+/** A repository spawned by `cli` with 4 instances and 200 queued tasks: how to claim and to send. */
 function queueRepo(cli) {
-  const { parent, dir } = benchRepo();
-  writeFileSync(path.join(dir, 'README.md'), '# bench\n');
-  writeFileSync(path.join(dir, 'wt-coord.yaml'), 'memory_auto_merge: false\n');
-  execFileSync('git', ['add', '-A'], { cwd: dir });
-  execFileSync('git', ['commit', '-q', '-m', 'initial'], { cwd: dir });
-  execFileSync(process.execPath, [cli, 'spawn', '4', '--install', 'none'], { cwd: dir, stdio: 'ignore' });
-  const tasks = Array.from({ length: 200 }, (_, i) => ({ description: `bench task ${i + 1}`, priority: 1 + (i % 5) }));
-  writeFileSync(path.join(parent, 'tasks.json'), JSON.stringify({ tasks }));
-  execFileSync(process.execPath, [cli, 'task', 'import', path.join(parent, 'tasks.json')], { cwd: dir, stdio: 'ignore' });
-  const worktree = (k) => path.join(parent, `${path.basename(dir)}-instance-${k}`);
+  const q = benchQueueRepo({ cli, instances: 4, tasks: Array.from({ length: 200 }, (_, i) => ({ description: `bench task ${i + 1}`, priority: 1 + (i % 5) })) });
   let k = 0;
   return {
     // Each claim by the next instance, so every call claims a new task (none resumes one it holds).
-    claim: () => { k = (k % 4) + 1; execFileSync(path.join(worktree(k), '.claude-instance', 'coordinate.sh'), ['request-task', '--another'], { cwd: worktree(k), stdio: 'ignore' }); },
-    send: () => execFileSync(path.join(worktree(1), '.claude-instance', 'coordinate.sh'), ['send', 'instance-2', 'benchmark message'], { cwd: worktree(1), stdio: 'ignore' }),
-    cleanup: () => {
-      execFileSync('chmod', ['-R', 'u+w', parent]);
-      rmSync(parent, { recursive: true, force: true });
-    },
+    claim: () => { k = (k % 4) + 1; q.call(k, ['request-task', '--another']); },
+    send: () => q.call(1, ['send', 'instance-2', 'benchmark message']),
+    cleanup: q.cleanup,
   };
 }
 

@@ -1,6 +1,6 @@
 // Shared by the benchmarks: timing, medians and a side-by-side table.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,4 +59,28 @@ export function benchRepo(name = 'bench-app') {
   execFileSync('git', ['init', '-q', '-b', 'main', dir]);
   for (const [k, v] of [['user.name', 'Bench'], ['user.email', 'bench@example.com'], ['commit.gpgsign', 'false']]) execFileSync('git', ['config', k, v], { cwd: dir });
   return { parent, dir };
+}
+
+/**
+ * A repository spawned by `cli` (default: this build) with `instances` instances and `tasks`
+ * queued; memory auto-merge off, so no background merger skews a round. `call(k, args)` runs
+ * instance k's coordinate.sh and answers its stdout.
+ */
+export function benchQueueRepo({ cli = CLI, instances, tasks }) {
+  const { parent, dir } = benchRepo();
+  writeFileSync(path.join(dir, 'README.md'), '# bench\n');
+  writeFileSync(path.join(dir, 'wt-coord.yaml'), 'memory_auto_merge: false\n');
+  execFileSync('git', ['add', '-A'], { cwd: dir });
+  execFileSync('git', ['commit', '-q', '-m', 'initial'], { cwd: dir });
+  execFileSync(process.execPath, [cli, 'spawn', String(instances), '--install', 'none'], { cwd: dir, stdio: 'ignore' });
+  writeFileSync(path.join(parent, 'tasks.json'), JSON.stringify({ tasks }));
+  execFileSync(process.execPath, [cli, 'task', 'import', path.join(parent, 'tasks.json')], { cwd: dir, stdio: 'ignore' });
+  const worktree = (k) => path.join(parent, `${path.basename(dir)}-instance-${k}`);
+  return {
+    call: (k, args) => execFileSync(path.join(worktree(k), '.claude-instance', 'coordinate.sh'), args, { cwd: worktree(k), stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
+    cleanup: () => {
+      execFileSync('chmod', ['-R', 'u+w', parent]);
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
 }

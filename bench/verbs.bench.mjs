@@ -4,9 +4,7 @@
 // needs a claimed task, answer a question) gets it untimed, right before its timed call.
 // BENCH_RUNS sets the rounds (default 7); BENCH_VERBS=a,b measures only those verbs.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { CLI, benchRepo, median, printTable } from './lib.mjs';
+import { benchQueueRepo, median, printTable } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SIZES = [50, 5_000];
@@ -17,26 +15,10 @@ function time(fn) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** A repository with 2 instances and `size` queued tasks (auto-merge off: no background merger skews the round). */
+/** A repository with 2 instances and `size` queued tasks. */
 function queueRepo(size) {
-  const { parent, dir } = benchRepo();
-  writeFileSync(path.join(dir, 'README.md'), '# bench\n');
-  writeFileSync(path.join(dir, 'wt-coord.yaml'), 'memory_auto_merge: false\n');
-  execFileSync('git', ['add', '-A'], { cwd: dir });
-  execFileSync('git', ['commit', '-q', '-m', 'initial'], { cwd: dir });
-  execFileSync(process.execPath, [CLI, 'spawn', '2', '--install', 'none'], { cwd: dir, stdio: 'ignore' });
   const tasks = Array.from({ length: size }, (_, i) => ({ description: `bench task ${i + 1}`, priority: 1 + (i % 5), context: { files: [`src/m${i}.ts`], hints: 'keep it small' } }));
-  writeFileSync(path.join(parent, 'tasks.json'), JSON.stringify({ tasks }));
-  execFileSync(process.execPath, [CLI, 'task', 'import', path.join(parent, 'tasks.json')], { cwd: dir, stdio: 'ignore' });
-  const worktree = (k) => path.join(parent, `${path.basename(dir)}-instance-${k}`);
-  const call = (k, args) => execFileSync(path.join(worktree(k), '.claude-instance', 'coordinate.sh'), args, { cwd: worktree(k), stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  return {
-    call,
-    cleanup: () => {
-      execFileSync('chmod', ['-R', 'u+w', parent]);
-      rmSync(parent, { recursive: true, force: true });
-    },
-  };
+  return benchQueueRepo({ instances: 2, tasks });
 }
 
 /** [verb, setup (untimed, returns the args), timed call]; instance 1 calls unless the verb says otherwise. */
