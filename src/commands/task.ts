@@ -6,17 +6,11 @@ import { addTask, importTasks } from '../coord/queue/index.js';
 import { taskStatuses, type Task } from '../coord/queue/index.js';
 import { openRepo } from '../workspace/repo.js';
 import { ensureInitialized } from '../workspace/init.js';
-import { queueSettingsOf } from '../coord/queue/index.js';
+import { parseTaskPriority, queueSettingsOf } from '../coord/queue/index.js';
 import { printJson, printLines } from './output.js';
 
 function list(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-}
-
-function parsePriority(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--priority must be a whole number, got "${text}"`, 'lower numbers go first, e.g. -p 1');
-  return Number(text);
 }
 
 function line(t: Task): string {
@@ -46,7 +40,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  wt-coord task add "Create User model" -p 1\n  wt-coord task add "Login endpoint" -p 2 -d task-001 --files src/auth.ts --hint "Use zod"')
     .action(async (description: string, o: { priority?: string; depends?: string[]; files?: string[]; hint?: string; json?: boolean }) => {
       const { repo, settings } = await openQueueRepo();
-      const added = await addTask(repo.coordDir, { description, priority: parsePriority(o.priority), dependencies: o.depends, files: o.files, hints: o.hint }, settings);
+      const added = await addTask(repo.coordDir, { description, priority: parseTaskPriority(o.priority), dependencies: o.depends, files: o.files, hints: o.hint }, settings);
       if (o.json) printJson(added);
       else printLines(`added ${line(added)}`);
       await wakeIdleAgents(repo).catch(() => []);

@@ -65,3 +65,14 @@ export function readConfig(mainRepo: string, coordDir: string): Promise<Config> 
   }
   return found;
 }
+
+/**
+ * The configuration as wt-coord.yaml says now, for a process that lives across edits (the MCP
+ * server): read again on every call, as each coordinate.sh call reads it, so both see an edit at once.
+ */
+export function readCurrentConfig(mainRepo: string, coordDir: string): Promise<Config> {
+  const fresh = load(mainRepo, coordDir);
+  cache.set(`${mainRepo}\0${coordDir}`, fresh);
+  fresh.catch(() => cache.delete(`${mainRepo}\0${coordDir}`));
+  return fresh;
+}

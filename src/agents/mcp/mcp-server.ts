@@ -1,35 +1,36 @@
 // `wt-coord mcp [--instance k]`: the coordination as MCP tools (seed 001's Option B broker), over
 // stdio, on the official SDK: McpServer + registerTool (zod input shapes) + StdioServerTransport.
-// Every tool calls the same domain functions as coordinate.sh and the CLI, with input schemas built
-// from the same zod schemas (tasks.ts, memory-queue.ts). Input that fails its schema is answered by
-// the SDK as a tool error naming the field; a domain failure becomes a tool error with the
-// WtError's message and hint (isError: true). Neither stops the server.
+// Every tool calls the same domain functions as coordinate.sh and the CLI, with input shapes from
+// the domain (task-inputs.ts, memory-queue.ts, ...) that give only the JSON type: each rule (a task
+// id's forms, a limit, a configured category) is checked by the domain function both doors call, so
+// a tool and its CLI twin accept the same inputs and refuse the rest with the same message
+// (test/mcp-cli-parity.test.ts walks every pair). Input of the wrong JSON type is answered by the
+// SDK as a tool error naming the field; a domain failure becomes a tool error with the WtError's
+// message and hint (isError: true). Neither stops the server.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 import { UsageError } from '../../lib/errors.js';
 import { instancesDoc, instanceName } from '../../coord/instances/index.js';
-import { categoryNameSchema, queueDiscovery } from '../../coord/memory/index.js';
-import { readConfig } from '../../config/cached.js';
+import { MAX_DISCOVERY_FILES, categoryInputSchema, queueDiscovery } from '../../coord/memory/index.js';
+import { readCurrentConfig } from '../../config/cached.js';
 import { completeTask, listTasks, queueSummary, reportProgress, requestTask } from '../../coord/queue/index.js';
 import { addTask } from '../../coord/queue/index.js';
-import { MAX_FILES, MAX_HINTS, MAX_RESULT, taskSchema } from '../../coord/queue/index.js';
+import { MAX_DESCRIPTION, parseProgressInput, progressInputSchema, taskIdInputSchema, taskTokenInputSchema } from '../../coord/queue/index.js';
 import { readDoc } from '../../coord/transact.js';
-import { writeMasterPlan } from '../../coord/master-plan.js';
+import { MAX_GOAL, writeMasterPlan } from '../../coord/master-plan.js';
 import { registerMessageTools } from './mcp-message-tools.js';
 import { actingInstance, defineTool, type McpIdentity } from './mcp-tool.js';
 import { packageVersion } from '../../lib/package-paths.js';
 
 export type { McpIdentity } from './mcp-tool.js';
 
-const taskIdSchema = z.string().min(1).max(40).describe('a task id: task-001, 1 or #1');
-
 export function createMcpServer(identity: McpIdentity): McpServer {
   const server = new McpServer({ name: 'wt-coord', version: packageVersion() }, { instructions: instructionsFor(identity) });
   const { coordDir } = identity;
 
   defineTool(server, 'init_coordination', 'Set the overall goal every instance reads (master-plan.md in the coordination folder, as `wt-coord plan` writes it).', {
-    goal: z.string().trim().min(1).max(10_000).describe('the overall goal, one or two sentences'),
+    goal: z.string().describe(`the overall goal, one or two sentences (at most ${MAX_GOAL} characters)`),
     replace: z.boolean().optional().describe('replace an existing master plan'),
   }, async ({ goal, replace }) => {
     const file = await writeMasterPlan(coordDir, goal, Boolean(replace));
@@ -37,18 +38,18 @@ export function createMcpServer(identity: McpIdentity): McpServer {
   });
 
   defineTool(server, 'create_task', 'Add a task to the shared queue (lower priority number goes first).', {
-    description: taskSchema.shape.description,
-    priority: taskSchema.shape.priority.optional(),
-    dependencies: z.array(taskIdSchema).max(MAX_FILES).optional().describe('ids of tasks that must be done first'),
-    files: z.array(z.string().min(1)).max(MAX_FILES).optional(),
-    hints: z.string().max(MAX_HINTS).optional(),
+    description: z.string().describe(`what to do, in a sentence (at most ${MAX_DESCRIPTION} characters)`),
+    priority: z.number().optional().describe('a whole number; lower goes first (default 3)'),
+    dependencies: z.array(taskIdInputSchema).optional().describe('ids of tasks that must be done first'),
+    files: z.array(z.string()).optional(),
+    hints: z.string().optional(),
   }, async (input) => {
     const task = await addTask(coordDir, input);
     return { text: `added ${task.id} (priority ${task.priority}): ${task.description}`, data: { task } };
   });
 
   defineTool(server, 'claim_task', 'Claim the best ready task (or the one named) for this instance and get its briefing. If you already hold an unfinished task you get that one back.', {
-    task_id: taskIdSchema.optional(),
+    task_id: taskIdInputSchema.optional(),
     another: z.boolean().optional().describe('claim a second task even though you hold one'),
   }, async ({ task_id, another }) => {
     const me = actingInstance(identity, 'claim_task');
@@ -58,12 +59,12 @@ export function createMcpServer(identity: McpIdentity): McpServer {
   });
 
   defineTool(server, 'complete_task', 'Mark the task you hold as done, with a summary of the result (what changed, where, what is left).', {
-    task_id: taskIdSchema.optional().describe('needed only when you hold several tasks'),
-    summary: z.string().trim().min(1).max(MAX_RESULT),
-    token: taskSchema.shape.token.optional().describe('the fencing token claim_task returned'),
+    task_id: taskIdInputSchema.optional().describe('needed only when you hold several tasks'),
+    summary: z.string().optional().describe('what changed, where, what is left'),
+    token: taskTokenInputSchema.optional(),
   }, async ({ task_id, summary, token }) => {
     const me = actingInstance(identity, 'complete_task');
-    const { task, unblocked } = await completeTask(coordDir, me.id, task_id, summary, { token });
+    const { task, unblocked } = await completeTask(coordDir, me.id, task_id, summary ?? '', { token });
     const next = unblocked.length ? `unblocked: ${unblocked.map((t) => t.id).join(', ')}` : 'unblocked: none';
     return { text: `completed ${task.id}; ${next}`, data: { task, unblocked: unblocked.map((t) => t.id) } };
   });
@@ -80,22 +81,24 @@ export function createMcpServer(identity: McpIdentity): McpServer {
   });
 
   defineTool(server, 'add_discovery', 'Share a finding with every instance: queued, then merged into the memory bank (systemPatterns.md).', {
-    text: z.string().trim().min(1).describe('the discovery, a sentence or a paragraph'),
-    category: categoryNameSchema.optional().describe('pattern, decision, solution, blocker (or one configured in wt-coord.yaml memory_categories); default: the first of them'),
-    files: z.array(z.string().min(1)).max(MAX_FILES).optional(),
-    task_id: taskIdSchema.optional(),
+    text: z.string().describe('the discovery, a sentence or a paragraph (at most 64 KiB)'),
+    category: categoryInputSchema.optional(),
+    files: z.array(z.string()).optional().describe(`files it is about (at most ${MAX_DISCOVERY_FILES})`),
+    task_id: taskIdInputSchema.optional(),
   }, async ({ text, category, files, task_id }) => {
     const me = identity.instance?.name ?? 'leader';
-    const { memory_categories: categories } = await readConfig(identity.mainRepo, coordDir);
-    const queued = await queueDiscovery(coordDir, { instance: me, task: task_id ?? null, category: category ?? categories[0]!, text, files: files ?? [] }, { categories });
+    // Read per call: a category added to wt-coord.yaml counts at once, as for coordinate.sh.
+    const { memory_categories: categories } = await readCurrentConfig(identity.mainRepo, coordDir);
+    const queued = await queueDiscovery(coordDir, { instance: me, task: task_id ?? null, category: category ?? categories[0]!, text, files: files ?? [] }, { categories, taskGiven: task_id !== undefined });
     return { text: `queued discovery ${queued.id} (${queued.category}); it reaches the memory bank at the next merge`, data: { ...queued } };
   });
 
   defineTool(server, 'report_progress', 'Report how far you are (0 to 1) and what you are doing; also renews your lease on your task.', {
-    progress: z.number().min(0).max(1).optional().describe('0 to 1, e.g. 0.4'),
-    message: z.string().max(1_000).optional(),
-  }, async ({ progress, message }) => {
+    progress: progressInputSchema.optional(),
+    message: z.string().optional().describe('what you are doing (at most 1000 characters)'),
+  }, async ({ progress: given, message }) => {
     const me = actingInstance(identity, 'report_progress');
+    const progress = given === undefined ? undefined : parseProgressInput(given);
     if (progress === undefined && message === undefined) throw new UsageError('report_progress needs progress, message or both', 'e.g. { "progress": 0.5, "message": "parser done" }');
     await reportProgress(coordDir, me.id, progress, message);
     return { text: `reported${progress === undefined ? '' : ` ${Math.round(progress * 100)}%`}${message ? `: ${message}` : ''}` };

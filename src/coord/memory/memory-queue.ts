@@ -21,10 +21,19 @@ const QUEUE_LOG = 'discoveries';
 export const DEFAULT_CATEGORIES: readonly string[] = defaultConfig().memory_categories;
 /** A discovery is a paragraph, not a file: 64 KiB of UTF-8 after cleaning is the hard limit. */
 export const MAX_DISCOVERY_BYTES = 64 * 1024;
-const MAX_FILES = 100;
+/** The most files one discovery may name. */
+export const MAX_DISCOVERY_FILES = 100;
+const MAX_FILES = MAX_DISCOVERY_FILES;
 const MAX_FIELD = 1024;
 
 export { categoryNameSchema };
+
+/**
+ * A category as given (update-memory --category, add_discovery's category): any text; whether it is
+ * one of memory_categories is decided by validateDiscovery against the configuration of the
+ * moment, with one message for both doors that names the allowed ones.
+ */
+export const categoryInputSchema = z.string().describe('one of memory_categories in wt-coord.yaml (default: pattern, decision, solution, blocker); default: the first of them');
 
 export const discoveryRecordSchema = z.object({
   v: z.literal(1),

@@ -5,5 +5,6 @@ export * from './queue-core.js';
 export * from './queue-settings.js';
 export * from './queue.js';
 export * from './task-end.js';
+export * from './task-inputs.js';
 export * from './task-intake.js';
 export * from './tasks.js';
