@@ -141,9 +141,9 @@ async function isHeldBy(file: string, nonce: string): Promise<boolean> {
  * Removes `file` only if it is still the stale lock we judged, under the breaker lock. The judged
  * holder is fenced first; only then is the lock file read again: once fenced, the holder can no
  * longer release (its rename into its folder fails), so if the lock still names it, no one else
- * can have taken it and it is ours to remove. Without that second look, a
- * holder releasing just after we judged it, and a third process taking the lock, lost its fresh
- * lock to our removal: two holders at once (the torture suite saw tasks claimed twice).
+ * can have taken it and it is ours to remove. Without that second look, a holder releasing just
+ * after we judged it, and a third process taking the lock at once, lost that fresh lock to our
+ * removal: two holders at once (the torture suite saw tasks claimed twice).
  */
 export async function breakStaleLock(file: string, judged: Found, me: LockHolder, staleMs: number): Promise<boolean> {
   const breaker = `${file}.breaker`;

@@ -209,5 +209,5 @@ export async function replayAbandoned(dir: string, names: string[]): Promise<str
     }
     await fs.rm(staging, { recursive: true, force: true });
   }
-    return completed;
+  return completed;
 }

@@ -283,8 +283,11 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
     // Ctrl-C (or SIGTERM, SIGHUP) half-way rolls back every instance not yet made, exactly as a
     // failed step does, before the process dies of the signal: no half-made worktree or branch.
     const made = new Set<number>();
+    // Once per instance: an interrupted step fails too, and both paths then roll the same one back.
+    const rollbacks = new Map<number, Promise<void>>();
+    const rollBack = (instance: Instance) => rollbacks.get(instance.id) ?? rollbacks.set(instance.id, rollback(repo, instance)).get(instance.id)!;
     const rollBackUnfinished = async () => {
-      for (const instance of instances) if (!made.has(instance.id)) await rollback(repo, instance).catch(() => undefined);
+      for (const instance of instances) if (!made.has(instance.id)) await rollBack(instance).catch(() => undefined);
     };
     const result = await cleanUpOnSignal(rollBackUnfinished, async () => {
       // Reserve the numbers first, so a crash mid-spawn leaves registrations `status` shows and teardown removes.
@@ -308,7 +311,7 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
         const error = reason instanceof WtError ? reason : new WtError(`${instance.name}: ${String(reason?.message ?? reason)}`);
         const step = reason instanceof StepError ? reason.step : null;
         options.onEvent?.({ kind: 'failed', instance: instance.name, step, message: error.message });
-        await rollback(repo, instance);
+        await rollBack(instance);
         result.failed.push({ name: instance.name, step, error });
       }
       return result;
