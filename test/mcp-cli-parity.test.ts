@@ -271,6 +271,7 @@ const PAIRS: Record<string, Pair<any>> = {
       { name: '"0,5"', input: { progress: '0,5' }, accept: false, says: /"0,5" is not a progress/ },
       { name: '"50%%"', input: { progress: '50%%' }, accept: false, says: /"50%%" is not a progress/ },
       { name: 'a message only', input: { message: 'parser done' }, accept: true },
+      { name: 'neither: the progress as recorded, renewed', input: {}, accept: true },
       { name: 'progress and message', input: { progress: 0.4, message: 'parser done' }, accept: true },
       { name: 'a message of 1000 characters', input: { message: 'm'.repeat(1000) }, accept: true },
       { name: 'a message of 1001 characters', input: { message: 'm'.repeat(1001) }, accept: false, says: /over 1000 characters/ },

@@ -93,15 +93,15 @@ export function createMcpServer(identity: McpIdentity): McpServer {
     return { text: `queued discovery ${queued.id} (${queued.category}); it reaches the memory bank at the next merge`, data: { ...queued } };
   });
 
-  defineTool(server, 'report_progress', 'Report how far you are (0 to 1) and what you are doing; also renews your lease on your task.', {
+  defineTool(server, 'report_progress', 'Report how far you are (0 to 1) and what you are doing; also renews your lease on your task. With neither, the progress as recorded is published again (a heartbeat).', {
     progress: progressInputSchema.optional(),
     message: z.string().optional().describe('what you are doing (at most 1000 characters)'),
   }, async ({ progress: given, message }) => {
     const me = actingInstance(identity, 'report_progress');
     const progress = given === undefined ? undefined : parseProgressInput(given);
-    if (progress === undefined && message === undefined) throw new UsageError('report_progress needs progress, message or both', 'e.g. { "progress": 0.5, "message": "parser done" }');
+    // Neither given: as `coordinate.sh report-progress` with no argument, what is recorded stands and the heartbeat renews.
     await reportProgress(coordDir, me.id, progress, message);
-    return { text: `reported${progress === undefined ? '' : ` ${Math.round(progress * 100)}%`}${message ? `: ${message}` : ''}` };
+    return { text: progress === undefined && message === undefined ? 'reported: progress as recorded, lease renewed' : `reported${progress === undefined ? '' : ` ${Math.round(progress * 100)}%`}${message ? `: ${message}` : ''}` };
   });
 
   registerMessageTools(server, identity);
