@@ -281,15 +281,16 @@ describe('spawn failures', () => {
     assert.equal(JSON.parse(again.stdout).created[0].name, 'instance-1');
   });
 
-  it('two spawns at once are serialized: distinct numbers, no corruption', async () => {
+  it('spawns at once are serialized: distinct numbers, no corruption, and none refused for a branch another is making', async () => {
     const repo = await newRepo();
-    const [a, b] = await Promise.all([cli(repo.dir, ['spawn', '2', '--json']), cli(repo.dir, ['spawn', '2', '--json'])]);
-    assert.equal(a.exitCode, 0, a.stderr);
-    assert.equal(b.exitCode, 0, b.stderr);
-    const names = [...JSON.parse(a.stdout).created, ...JSON.parse(b.stdout).created].map((i: { name: string }) => i.name).sort();
-    assert.deepEqual(names, ['instance-1', 'instance-2', 'instance-3', 'instance-4']);
-    assert.deepEqual((await registry(repo)).instances.map((i) => i.name).sort(), names);
-    assert.equal((await worktreePaths(repo)).length, 5);
+    // After init, as in use: the check before the lock then sees the branches a running spawn is making.
+    assert.equal((await cli(repo.dir, ['init'])).exitCode, 0);
+    const runs = await Promise.all([1, 2, 3, 4].map(() => cli(repo.dir, ['spawn', '2', '--install', 'none', '--json'])));
+    for (const r of runs) assert.equal(r.exitCode, 0, r.stderr);
+    const names = runs.flatMap((r) => JSON.parse(r.stdout).created).map((i: { name: string }) => i.name).sort((x, y) => Number(x.slice(9)) - Number(y.slice(9)));
+    assert.deepEqual(names, Array.from({ length: 8 }, (_, i) => `instance-${i + 1}`));
+    assert.deepEqual((await registry(repo)).instances.map((i) => i.name).sort((x, y) => Number(x.slice(9)) - Number(y.slice(9))), names);
+    assert.equal((await worktreePaths(repo)).length, 9);
   });
 });
 

@@ -112,11 +112,14 @@ interface ValidatedSpawn {
   baseRef: string;
 }
 
+/** A check that a spawn running at the same time can change the answer of: the numbers it takes. */
+class NumberingError extends WtError {}
+
 /** Every check spawn makes before it writes anything: a refusal leaves the repository as it was. */
 async function validateSpawn(repo: RepoContext, options: SpawnOptions, registered: Instance[]): Promise<ValidatedSpawn> {
   const max = repo.config.max_instances;
   if (registered.length + options.count > max) {
-    throw new WtError(`spawning ${options.count} would make ${registered.length + options.count} instances, over max_instances (${max})`, 'spawn fewer, tear some down, or raise max_instances in wt-coord.yaml');
+    throw new NumberingError(`spawning ${options.count} would make ${registered.length + options.count} instances, over max_instances (${max})`, 'spawn fewer, tear some down, or raise max_instances in wt-coord.yaml');
   }
   if (!(await hasCommits(repo.mainWorktree))) {
     throw new WtError('the repository has no commits: a worktree needs a commit to start from', 'make a first commit (git commit --allow-empty -m "initial commit") and spawn again');
@@ -130,9 +133,9 @@ async function validateSpawn(repo: RepoContext, options: SpawnOptions, registere
   const ids = await nextIds(repo, registered, options.count);
   for (const id of ids) {
     const folder = worktreePathFor(repo, id);
-    if (await exists(folder)) throw new WtError(`target folder ${folder} already exists`, 'move or remove it, or set instances_dir in wt-coord.yaml');
+    if (await exists(folder)) throw new NumberingError(`target folder ${folder} already exists`, 'move or remove it, or set instances_dir in wt-coord.yaml');
     if (await branchExists(repo.mainWorktree, branchFor(repo, id))) {
-      throw new WtError(`branch ${branchFor(repo, id)} already exists`, `delete it (git branch -D ${branchFor(repo, id)}) or rename it`);
+      throw new NumberingError(`branch ${branchFor(repo, id)} already exists`, `delete it (git branch -D ${branchFor(repo, id)}) or rename it`);
     }
   }
   const parent = await fs.stat(repo.instancesParent).catch(() => null);
@@ -243,11 +246,18 @@ export interface SpawnResult {
 
 export async function spawnInstances(repo: RepoContext, options: SpawnOptions): Promise<SpawnResult> {
   // First without writing anything, so bad input changes nothing (not even `init`'s folders).
-  await validateSpawn(repo, options, (await readDoc(repo.coordDir, instancesDoc)).instances);
+  const spawnLock = path.join(repo.coordDir, 'spawn.lock');
+  const lockOptions = { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 };
+  await validateSpawn(repo, options, (await readDoc(repo.coordDir, instancesDoc)).instances).catch(async (error: unknown) => {
+    // A folder or branch in the way may be one a spawn running now is making (two spawns at once):
+    // look again once it is done. With no coordination folder yet, no spawn can be running.
+    if (!(error instanceof NumberingError) || !(await exists(repo.coordDir))) throw error;
+    await withLock(spawnLock, async () => validateSpawn(repo, options, (await readDoc(repo.coordDir, instancesDoc)).instances), lockOptions);
+  });
   await ensureSetupApproved(repo.config.setup, repo.mainWorktree, options.approveSetup ?? {});
   await fs.mkdir(path.join(repo.coordDir, 'logs'), { recursive: true });
   // Two spawns at once would pick the same numbers: the whole spawn holds one lock.
-  return withLock(path.join(repo.coordDir, 'spawn.lock'), async () => {
+  return withLock(spawnLock, async () => {
     await ensureInitialized(repo);
     const registered = (await readDoc(repo.coordDir, instancesDoc)).instances;
     // Again under the lock: a spawn that ran while we waited took numbers and folders.
@@ -319,5 +329,5 @@ export async function spawnInstances(repo: RepoContext, options: SpawnOptions): 
     const remaining = (await readDoc(repo.coordDir, instancesDoc)).instances.length;
     if (remaining > 0) await setMemoryBankReadOnly(repo.memoryBankDir, true);
     return result;
-  }, { timeoutMs: 30 * 60_000, staleMs: 60 * 60_000 });
+  }, lockOptions);
 }
