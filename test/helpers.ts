@@ -1,6 +1,6 @@
 // Test helpers: real git repositories in temp dirs, the built CLI and coordinate.sh as child processes.
 import { execa, type Options } from 'execa';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,11 +38,27 @@ export async function gitRepo(name = 'app', files: Record<string, string> = { 'R
     dir,
     cleanup: () => {
       // The memory bank is read-only by mode while instances exist: make it removable.
-      // A background job a verb started (the memory merge after update-memory) may still be writing
-      // into .git/wt-coord for a moment: retried removal waits it out instead of failing on ENOTEMPTY.
+      // A background job a verb started (the memory merge after update-memory runs detached in the
+      // main checkout) may still be writing into .git/wt-coord: end it first, then remove with
+      // retries (ENOTEMPTY in CI otherwise).
+      endProcessesIn(parent);
       execa('chmod', ['-R', 'u+w', parent], { reject: false }).then(() => rmSync(parent, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
     },
   };
+}
+
+/** SIGKILLs every process (but this one) whose working folder is inside `dir`. */
+function endProcessesIn(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}${path.sep}`)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, or not ours to look at
+    }
+  }
 }
 
 /** Runs the built CLI; never throws on a non-zero exit, so tests assert on it. */
