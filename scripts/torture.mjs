@@ -41,6 +41,10 @@ const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8',
 const run = (cmd, args, opts = {}) =>
   new Promise((resolve) => execFile(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts }, (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr })));
 const env = { ...process.env, WT_COORD_LOCK_STALE_MS: String(config.staleMs), WT_COORD_NO_TMUX: '1' };
+// The set-up (spawn, import) is not under test and no fault is injected into it: it keeps the
+// default stale time, so a slow machine's set-up is never taken for a paused holder by its own children.
+const { WT_COORD_LOCK_STALE_MS: _unused, ...outerEnv } = process.env;
+const setupEnv = { ...outerEnv, WT_COORD_NO_TMUX: '1' };
 
 const parent = mkdtempSync(path.join(tmpdir(), 'wtc-torture-'));
 const repo = path.join(parent, 'app');
@@ -74,10 +78,10 @@ try {
   writeFileSync(path.join(repo, 'wt-coord.yaml'), `coordination_dir: ${JSON.stringify(coordDir)}\nlease_minutes: 10000\nmax_attempts: 100\nmemory_auto_merge: false\n`);
   sh('git', ['add', '-A'], { cwd: repo });
   sh('git', ['commit', '-q', '-m', 'initial'], { cwd: repo });
-  sh(process.execPath, [config.cli, 'spawn', String(config.workers)], { cwd: repo, env });
+  sh(process.execPath, [config.cli, 'spawn', String(config.workers)], { cwd: repo, env: setupEnv });
   const taskFile = path.join(parent, 'tasks.json');
   writeFileSync(taskFile, JSON.stringify({ tasks: Array.from({ length: config.tasks }, (_, i) => ({ description: `torture task ${i + 1}`, priority: 1 + (i % 3) })) }));
-  sh(process.execPath, [config.cli, 'task', 'import', taskFile], { cwd: repo, env });
+  sh(process.execPath, [config.cli, 'task', 'import', taskFile], { cwd: repo, env: setupEnv });
 
   const logs = path.join(parent, 'logs');
   mkdirSync(logs);

@@ -85,6 +85,34 @@ test('a lock holder that works longer than the stale time keeps its lock: it is 
   assert.equal(JSON.parse(readFileSync(path.join(dir, 'tasks.json'), 'utf8')).next_id, 3);
 });
 
+test('a holder whose process blocked its event loop past the stale time keeps its lock from waiters in that process', async () => {
+  // As in a 16-instance spawn on a loaded machine: one step holds the store lock and awaits I/O,
+  // another step blocks the loop synchronously, and when it returns the lock's mtime is old (the
+  // refresh timer had no turn). The waiters of that same process run: the holder is not paused.
+  const dir = freshDir();
+  const blockFor = (ms: number) => {
+    const until = Date.now() + ms;
+    while (Date.now() < until);
+  };
+  let holderIn: () => void = () => {};
+  const inside = new Promise<void>((resolve) => (holderIn = resolve));
+  const first = transact(dir, async (tx) => {
+    const d = await tx.get(tasksDoc);
+    holderIn();
+    await sleep(STALE * 4);
+    tx.set(tasksDoc, { ...d, next_id: d.next_id + 1 });
+  }, { staleMs: STALE });
+  await inside;
+  const increment = () => transact(dir, async (tx) => tx.set(tasksDoc, { ...(await tx.get(tasksDoc)), next_id: (await tx.get(tasksDoc)).next_id + 1 }), { staleMs: STALE });
+  const waiters = Array.from({ length: 8 }, increment);
+  await sleep(30); // the waiters are polling the lock now
+  blockFor(STALE * 3);
+  const results = await Promise.allSettled([first, ...waiters]);
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+  assert.deepEqual(failed, [], 'no transaction lost its lock');
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'tasks.json'), 'utf8')).next_id, 10, 'all nine commits count, one after another');
+});
+
 test('a sender paused past the stale time neither duplicates a sequence number nor slips a message in behind a reader', async () => {
   const dir = freshDir();
   await transact(dir, async (tx) => tx.set(instancesDoc, { version: 1, instances: [instance(1), instance(2)] }));

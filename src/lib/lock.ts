@@ -92,7 +92,17 @@ async function readHolder(file: string): Promise<Found | null> {
   }
 }
 
+/**
+ * Nonces of the locks this process holds now. One of them is never stale to a waiter in this same
+ * process, however old its mtime: that waiter running proves the holder is not paused, only that
+ * the event loop was busy (a long synchronous step) and the refresh timer had no turn. Breaking it
+ * would fence a live holder of our own (a 16-instance spawn on a loaded CI machine lost its
+ * register step that way with a 1 s stale time). Another process still judges it by age.
+ */
+const heldHere = new Set<string>();
+
 function isStale(found: Found, staleMs: number): boolean {
+  if (found.holder?.nonce && heldHere.has(found.holder.nonce)) return false;
   const age = Date.now() - found.mtimeMs;
   if (age > staleMs) return true;
   const h = found.holder;
@@ -209,6 +219,7 @@ export class FileLock {
       fs.utimes(record, now, now).catch(() => this.stopRefreshing());
     }, Math.max(50, Math.floor(staleMs / 4)));
     this.refresher.unref();
+    heldHere.add(holder.nonce);
   }
 
   static async acquire(file: string, options: LockOptions = {}): Promise<FileLock> {
@@ -255,6 +266,7 @@ export class FileLock {
   private stopRefreshing(): void {
     if (this.refresher) clearInterval(this.refresher);
     this.refresher = undefined;
+    heldHere.delete(this.holder.nonce);
   }
 
   /** Still ours: our staging folder was not fenced (a cheap check; the proof is a write through it). */
