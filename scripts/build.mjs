@@ -1,13 +1,14 @@
 // Bundles wt-coord into dist/:
 //   cli.js          the leader's CLI (commander, real zod, the MCP SDK), ESM with shared chunks;
-//   instance.cjs    what every coordinate.sh call runs, and hook-run.cjs, the full Claude Code hook
-//                   run: the light entries (below);
+//   instance.cjs    what every coordinate.sh call runs: scripts/code-cache-loader.cjs, which loads the
+//                   bundle instance-main.cjs through V8's code cache; and hook-run.cjs, the full
+//                   Claude Code hook run: the light entries (below);
 //   hook.js         what every prompt and tool call of a Claude Code instance runs: one small
 //                   standalone file that loads hook-run.cjs only when there may be news.
 // WT_COORD_METAFILE=1 writes dist/meta.json (cli) and dist/meta-light.json (the light entries):
 // what each output holds, to see what a verb loads (bench/verbs.bench.mjs measures what it costs).
 import { build } from 'esbuild';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,7 +59,7 @@ if (main.metafile) await writeFile(`${outdir}/meta.json`, JSON.stringify(main.me
 //     is stale (src/config/cached.ts), pg only for a folder that uses a PostgreSQL store
 //     (src/store/remote.ts); each is required from node_modules at that moment.
 const light = await build({
-  entryPoints: { instance: 'src/instance.ts', 'hook-run': 'src/agents/claude/hooks/run.ts' },
+  entryPoints: { 'instance-main': 'src/instance.ts', 'hook-run': 'src/agents/claude/hooks/run.ts' },
   outdir,
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -76,6 +77,9 @@ const light = await build({
   logLevel: 'warning',
 });
 if (light.metafile) await writeFile(`${outdir}/meta-light.json`, JSON.stringify(light.metafile));
+// instance.cjs loads instance-main.cjs as a vm script, where import() would need an experimental option.
+if ((await readFile(`${outdir}/instance-main.cjs`, 'utf8')).includes('import(')) throw new Error('dist/instance-main.cjs holds a dynamic import(): load node built-ins with src/lib/child-process.ts\'s createRequire pattern, bundle the rest');
+await copyFile(path.join(root, 'scripts/code-cache-loader.cjs'), `${outdir}/instance.cjs`);
 // Kits rendered before instance.cjs existed call dist/instance.js: keep it, as a forwarder.
 await writeFile(`${outdir}/instance.js`, "#!/usr/bin/env node\n// Kits made by an older wt-coord call this file; `wt-coord refresh` points them at instance.cjs.\nimport './instance.cjs';\n");
 

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { agent, leader, queueRepo, type QueueRepo } from './tasks-fixtures.js';
+import { progressReportsView, taskAssignmentsView } from '../src/coord/views/queue-views.js';
+import { readQueueSettings } from '../src/coord/queue/queue-settings.js';
+import { tasksDoc } from '../src/coord/queue/tasks.js';
+import { instancesDoc } from '../src/coord/instances/instances.js';
 
 /** Puts instance-1's heartbeat an hour back (as after a long think), so any verb must renew it. */
 function ageHeartbeat(q: QueueRepo): string {
@@ -57,6 +62,65 @@ describe('views after every instance verb', () => {
       const now = registry(q);
       assert.notEqual(now['instance-1']!.last_seen, seenBefore, `${verb[0]} did not touch the instance`);
       assert.deepEqual(progressView(q), now);
+      // A verb that changed only instances.json updated the views in place (src/coord/views/queue-views.ts): still exactly a full render.
+      assert.deepEqual(await viewsOnDisk(q), await fullRender(q), `${verb[0]}: the views differ from a render of the documents`);
     });
   }
+});
+
+/** Both views as a render of the documents on disk makes them. */
+async function fullRender(q: QueueRepo): Promise<{ assignments: unknown; progress: unknown }> {
+  const tasksText = readFileSync(path.join(q.coordDir, 'tasks.json'), 'utf8');
+  const { tasks } = tasksDoc.schema.parse(JSON.parse(tasksText));
+  const { instances } = instancesDoc.schema.parse(JSON.parse(readFileSync(path.join(q.coordDir, 'instances.json'), 'utf8')));
+  const settings = await readQueueSettings(q.repo.dir, q.coordDir);
+  const sha1 = createHash('sha1').update(tasksText).digest('hex');
+  return { assignments: JSON.parse(JSON.stringify(taskAssignmentsView(tasks, instances, settings, sha1))), progress: JSON.parse(JSON.stringify(progressReportsView(tasks, instances))) };
+}
+
+async function viewsOnDisk(q: QueueRepo): Promise<{ assignments: unknown; progress: unknown }> {
+  return {
+    assignments: JSON.parse(readFileSync(path.join(q.coordDir, 'task-assignments.json'), 'utf8')),
+    progress: JSON.parse(readFileSync(path.join(q.coordDir, 'progress-reports.json'), 'utf8')),
+  };
+}
+
+describe('a call that changes only instances.json updates the views in place, and only when it can trust them', () => {
+  let q: QueueRepo;
+  before(async () => {
+    q = await queueRepo(2);
+    for (const d of ['first task', 'second task', 'third task']) assert.equal((await leader(q, ['task', 'add', d])).code, 0);
+    assert.equal((await agent(q, 1, ['request-task'])).code, 0);
+  });
+  after(() => q.repo.cleanup());
+  const viewFile = () => path.join(q.coordDir, 'task-assignments.json');
+
+  test('a tasks.json edited by hand (valid, so it is used) shows in the views after a heartbeat-only call', async () => {
+    const file = path.join(q.coordDir, 'tasks.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.tasks.find((t: { id: string }) => t.id === 'task-002').description = 'second task, reworded by hand';
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    assert.equal((await agent(q, 1, ['join', 'edits'])).code, 0);
+    const view = JSON.parse(readFileSync(viewFile(), 'utf8'));
+    assert.equal(view.available.find((t: { id: string }) => t.id === 'task-002').description, 'second task, reworded by hand');
+    assert.deepEqual(await viewsOnDisk(q), await fullRender(q));
+  });
+
+  test('a view that was edited (its digest removed, an entry changed) is rendered again from the documents', async () => {
+    const view = JSON.parse(readFileSync(viewFile(), 'utf8'));
+    delete view.tasks_sha1;
+    view.available = [];
+    writeFileSync(viewFile(), JSON.stringify(view));
+    assert.equal((await agent(q, 1, ['claim', 'src/edits/', 'testing'])).code, 0);
+    assert.deepEqual(await viewsOnDisk(q), await fullRender(q));
+    assert.equal(JSON.parse(readFileSync(viewFile(), 'utf8')).available.length, 2);
+  });
+
+  test('a view rendered for other instances is rendered again: its lease of a vanished holder cannot be updated', async () => {
+    const view = JSON.parse(readFileSync(viewFile(), 'utf8'));
+    view.by_instance = { 'instance-1': view.by_instance['instance-1'] };
+    writeFileSync(viewFile(), JSON.stringify(view));
+    assert.equal((await agent(q, 2, ['join', 'edits'])).code, 0);
+    assert.deepEqual(await viewsOnDisk(q), await fullRender(q));
+  });
 });

@@ -58,6 +58,32 @@ export function toJsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/**
+ * The layout of coordination documents and views, which can hold thousands of records: the top
+ * level indented, each item of a list (or entry of a map) below it on one compact line. `cat`
+ * and `grep task-042` still show a whole record; and every coordinate.sh call that rewrites a
+ * 5,000-task queue writes, and the next one parses, about half the bytes of the fully indented
+ * form, which cost such a call ~15 ms more to write alone (docs/benchmarks.md).
+ */
+export function toRecordsText(value: unknown): string {
+  if (!isRecordMap(value)) return toJsonText(value);
+  const fields = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (fields.length === 0) return '{}\n';
+  const lines = fields.map(([key, v]) => `  ${JSON.stringify(key)}: ${recordsOf(v)}`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+const isRecordMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+
+function recordsOf(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[\n    ${value.map((item) => JSON.stringify(item) ?? 'null').join(',\n    ')}\n  ]`;
+  if (isRecordMap(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+    return entries.length === 0 ? '{}' : `{\n    ${entries.map(([key, v]) => `${JSON.stringify(key)}: ${JSON.stringify(v)}`).join(',\n    ')}\n  }`;
+  }
+  return JSON.stringify(value);
+}
+
 export interface JsonlRead<T> {
   records: T[];
   /** Lines that did not parse or validate (a torn last line after a crash, a hand edit). */

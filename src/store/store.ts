@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
-import { parseJsonText, readJsonFile, readTextIfExists, toJsonText } from '../lib/json-file.js';
+import { parseJsonText, readJsonFile, readTextIfExists, toRecordsText } from '../lib/json-file.js';
 import { FileLock, type LockOptions } from '../lib/lock.js';
 import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
 import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
@@ -105,17 +105,36 @@ export class Transaction {
   private readonly files = new Map<string, string>();
   private readonly appends: Change['appends'] = [];
   private readonly afterCommitHooks: (() => Promise<void>)[] = [];
+  /** The text of each changed document, validated, from the start of the commit on. */
+  private readonly newTexts = new Map<string, string>();
 
   constructor(readonly dir: string, private readonly source: DocSource) {}
 
   async get<S extends z.ZodType>(doc: DocSpec<S>): Promise<z.infer<S>> {
     this.specs.set(doc.file, doc);
     if (!this.cache.has(doc.file)) {
-      const text = await this.source.readText(doc.file);
-      this.readTexts.set(doc.file, text);
+      const text = await this.storedText(doc);
       this.cache.set(doc.file, text === null ? doc.empty() : parseJsonText(this.source.label(doc.file), text, doc.schema));
     }
     return this.cache.get(doc.file) as z.infer<S>;
+  }
+
+  /** A document's text as stored when this transaction first read it, unparsed (null: absent). */
+  private async storedText(doc: DocSpec): Promise<string | null> {
+    if (!this.readTexts.has(doc.file)) this.readTexts.set(doc.file, await this.source.readText(doc.file));
+    return this.readTexts.get(doc.file)!;
+  }
+
+  /**
+   * The text a document has once this transaction commits: what it writes, or else what is stored,
+   * neither parsed nor validated (a view records what it was derived from with it). A changed
+   * document's text exists only while the views are rendered.
+   */
+  async finalText(doc: DocSpec): Promise<string | null> {
+    if (!this.dirty.has(doc.file)) return this.storedText(doc);
+    const text = this.newTexts.get(doc.file);
+    if (text === undefined) throw new Error(`finalText(${doc.file}) of a changed document is known only while the views are rendered`);
+    return text;
   }
 
   /**
@@ -172,8 +191,9 @@ export class Transaction {
     // its schema, or a view file someone corrupted, refuses the whole change with nothing written.
     const texts = [...this.dirty].map((file) => {
       const spec = this.specs.get(file)!;
-      return [file, toJsonText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
+      return [file, toRecordsText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
     });
+    for (const [file, text] of texts) this.newTexts.set(file, text);
     if (this.dirty.size > 0 && render) await render(this);
     const change: Change = { docs: texts, files: [...this.files], appends: this.appends, events: this.events };
     if (this.source.commitAll) {

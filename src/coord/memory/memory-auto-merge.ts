@@ -8,9 +8,9 @@
 // Inside an agent's sandbox (Codex: the memory bank is on a read-only mount) a merger could not
 // write the bank: nothing is started and no marker made; the leader merges (run's supervisor,
 // start, merge-memory), which is why 'leader' is its own answer.
-import { spawn } from 'node:child_process';
 import { openSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { childProcess } from '../../lib/child-process.js';
 import { MERGE_PENDING } from './memory-merge.js';
 
 const STALE_PENDING_MS = 60_000;
@@ -59,6 +59,7 @@ export async function triggerAutoMerge(coordDir: string, mainRepo: string, cliPa
   if (!(await claimPending(pending))) return 'pending';
   await fs.mkdir(path.join(coordDir, 'logs'), { recursive: true });
   const log = openSync(path.join(coordDir, 'logs', 'memory-merge.log'), 'a');
+  const { spawn } = childProcess();
   const child = spawn(process.execPath, [cliPath, 'merge-memory', '--auto'], { cwd: mainRepo, detached: true, stdio: ['ignore', log, log] });
   child.on('error', () => undefined);
   child.unref();

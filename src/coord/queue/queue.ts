@@ -33,6 +33,7 @@ import {
 import type { QueueSettings } from './queue-settings.js';
 import { afterTaskCompleted, afterTaskReleased } from './task-end.js';
 import { MAX_RESULT, normalizeTaskId, recordAttempt, taskNumber, tasksDoc, type Task } from './tasks.js';
+import { childProcess } from '../../lib/child-process.js';
 
 export { leaseExpiry } from './queue-core.js';
 
@@ -114,7 +115,7 @@ type AttemptCommits = Map<string, string[]>;
 async function attemptCommits(task: Task, mainRepo: string | undefined): Promise<AttemptCommits> {
   const found: AttemptCommits = new Map();
   if (!mainRepo) return found;
-  const { execFile } = await import('node:child_process');
+  const { execFile } = childProcess();
   for (const a of task.history) {
     if (!a.branch || !a.base || found.has(a.branch)) continue;
     const out = await new Promise<string>((resolve) => execFile('git', ['log', '--format=%h %s', '-n', '10', `${a.base}..refs/heads/${a.branch}`, '--'], { cwd: mainRepo, encoding: 'utf8' }, (error, stdout) => resolve(error ? '' : stdout)));

@@ -3,8 +3,17 @@
 // same lock whenever either changes; never edited on their own.
 //   task-assignments.json  task -> instance, the free (ready) tasks, the waiting ones
 //   progress-reports.json  every instance's latest progress, task and message
+// Most calls change only instances.json (a heartbeat, a channel, a path claim), and what the views
+// take from instances there is small: the lease expiries, the progress. task-assignments.json
+// records the SHA-1 of the tasks.json it was rendered from; when tasks.json is unchanged and still
+// has that digest, such a call updates those parts in the current views instead of parsing and
+// validating the whole queue again (at 5,000 tasks that was most of the call). Anything else (a
+// digest that differs, a hand-edited tasks.json, a view that does not read back, an instance added
+// or removed) renders both views from the documents.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { readTextIfExists, toJsonText } from '../../lib/json-file.js';
+import { z } from 'zod';
+import { readTextIfExists, toRecordsText } from '../../lib/json-file.js';
 import { type Transaction } from '../../store/store.js';
 import { instancesDoc, type Instance } from '../instances/instances.js';
 import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from '../queue/queue-settings.js';
@@ -16,7 +25,7 @@ export const PROGRESS_REPORTS_VIEW = 'progress-reports.json';
 export const QUEUE_VIEWS = [TASK_ASSIGNMENTS_VIEW, PROGRESS_REPORTS_VIEW];
 
 
-export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings) {
+export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings, tasksSha1: string) {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const byName = new Map(instances.map((i) => [i.name, i]));
   const ready = (t: Task) => t.status === 'available' && t.dependencies.every((d) => byId.get(d)?.status === 'done');
@@ -31,18 +40,12 @@ export function taskAssignmentsView(tasks: Task[], instances: Instance[], settin
     done: ids('done'),
     failed: ids('failed'),
     cancelled: ids('cancelled'),
+    tasks_sha1: tasksSha1,
   };
 }
 
 export function progressReportsView(tasks: Task[], instances: Instance[]) {
-  return {
-    instances: Object.fromEntries(
-      instances.map((i) => {
-        const held = tasks.filter((t) => t.status === 'claimed' && t.claimed_by === i.name);
-        return [i.name, { task: held[0]?.id ?? null, task_description: held[0]?.description ?? null, progress: i.progress, message: i.progress_message, last_seen: i.last_seen }];
-      }),
-    ),
-  };
+  return progressOf(instances, (i) => tasks.find((t) => t.status === 'claimed' && t.claimed_by === i.name));
 }
 
 /**
@@ -50,31 +53,82 @@ export function progressReportsView(tasks: Task[], instances: Instance[]) {
  * obstacle. It is rebuilt from the documents like any other, and said so once on stderr (the next
  * call finds it valid and says nothing).
  */
-async function stageView(tx: Transaction, file: string, text: string): Promise<void> {
-  const current = await readTextIfExists(file);
-  if (current === text) return; // unchanged: spare the fsync
-  if (current !== null && !isJsonObject(current)) {
+function stageView(tx: Transaction, file: string, current: string | null, text: string, currentIsValid = false): void {
+  if (current === text) return; // unchanged: spare the write
+  if (current !== null && !currentIsValid && parseObject(current) === null) {
     process.stderr.write(`warning: ${file} was not a valid view (truncated or edited by hand); rebuilt it from tasks.json and instances.json\n`);
     tx.event({ type: 'view.rebuilt', instance: 'leader', data: { file: path.basename(file) } });
   }
   tx.writeView(file, text);
 }
 
-function isJsonObject(text: string): boolean {
+function parseObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** Writes both views from the transaction's documents (also used by `doctor --fix`). */
-export async function writeQueueViews(tx: Transaction): Promise<void> {
-  const { tasks } = await tx.get(tasksDoc);
-  const { instances } = await tx.get(instancesDoc);
-  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : DEFAULT_QUEUE_SETTINGS;
-  await stageView(tx, path.join(tx.dir, TASK_ASSIGNMENTS_VIEW), toJsonText(taskAssignmentsView(tasks, instances, settings)));
-  await stageView(tx, path.join(tx.dir, PROGRESS_REPORTS_VIEW), toJsonText(progressReportsView(tasks, instances)));
+/** What the update of task-assignments.json relies on; the rest of it is kept as it is. */
+const assignmentsViewSchema = z.object({
+  assignments: z.record(z.string(), z.object({ instance: z.string().nullable(), description: z.string(), claimed_at: z.string().nullable(), lease_expires_at: z.string() })),
+  by_instance: z.record(z.string(), z.array(z.string())),
+  tasks_sha1: z.string(),
+});
+type AssignmentsView = z.infer<typeof assignmentsViewSchema>;
+
+/**
+ * The views with only what instances.json gives them brought up to date, or null when the current
+ * task-assignments.json cannot be trusted for the rest: not what this code renders from a
+ * tasks.json with digest `tasksSha1`, or for another set of instances.
+ */
+function updatedViews(current: Record<string, unknown> | null, tasksSha1: string, instances: Instance[], settings: QueueSettings): { assignments: Record<string, unknown>; progress: unknown } | null {
+  const parsed = current && assignmentsViewSchema.safeParse(current);
+  if (!parsed?.success || parsed.data.tasks_sha1 !== tasksSha1) return null;
+  const view: AssignmentsView = parsed.data;
+  const names = instances.map((i) => i.name);
+  const viewNames = Object.keys(view.by_instance);
+  if (viewNames.length !== names.length || viewNames.some((name, k) => name !== names[k])) return null;
+  const byName = new Map(instances.map((i) => [i.name, i]));
+  const raw = current as { assignments: Record<string, { lease_expires_at: string }> };
+  for (const [id, a] of Object.entries(view.assignments)) {
+    if (a.instance !== null && !byName.has(a.instance)) return null;
+    raw.assignments[id]!.lease_expires_at = leaseExpiry({ claimed_at: a.claimed_at }, byName.get(a.instance ?? ''), settings).toISOString();
+  }
+  const held = (name: string) => view.by_instance[name]?.[0];
+  return { assignments: current!, progress: progressOf(instances, (i) => { const id = held(i.name); return id ? { id, description: view.assignments[id]?.description ?? null } : undefined; }) };
 }
 
+function progressOf(instances: Instance[], heldTask: (i: Instance) => { id: string; description: string | null } | undefined) {
+  return {
+    instances: Object.fromEntries(
+      instances.map((i) => {
+        const held = heldTask(i);
+        return [i.name, { task: held?.id ?? null, task_description: held?.description ?? null, progress: i.progress, message: i.progress_message, last_seen: i.last_seen }];
+      }),
+    ),
+  };
+}
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+/** Writes both views from the transaction's documents (also used by `doctor --fix`). */
+export async function writeQueueViews(tx: Transaction): Promise<void> {
+  const { instances } = await tx.get(instancesDoc);
+  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : DEFAULT_QUEUE_SETTINGS;
+  const tasksSha1 = sha1((await tx.finalText(tasksDoc)) ?? '');
+  const assignmentsFile = path.join(tx.dir, TASK_ASSIGNMENTS_VIEW);
+  const progressFile = path.join(tx.dir, PROGRESS_REPORTS_VIEW);
+  const [currentAssignments, currentProgress] = await Promise.all([readTextIfExists(assignmentsFile), readTextIfExists(progressFile)]);
+  const updated = tx.isDirty(tasksDoc) || currentAssignments === null ? null : updatedViews(parseObject(currentAssignments), tasksSha1, instances, settings);
+  if (updated) {
+    stageView(tx, assignmentsFile, currentAssignments, toRecordsText(updated.assignments), true);
+    stageView(tx, progressFile, currentProgress, toRecordsText(updated.progress));
+    return;
+  }
+  const { tasks } = await tx.get(tasksDoc);
+  stageView(tx, assignmentsFile, currentAssignments, toRecordsText(taskAssignmentsView(tasks, instances, settings, tasksSha1)));
+  stageView(tx, progressFile, currentProgress, toRecordsText(progressReportsView(tasks, instances)));
+}

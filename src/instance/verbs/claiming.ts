@@ -1,6 +1,5 @@
 // coordinate.sh claim | release | claims | check-claims | handoff: path ownership from an instance.
 // check-claims is what the pre-commit hook runs: it must stay quick (no lock, one git call).
-import { execFileSync } from 'node:child_process';
 import { ExitCode, UsageError } from '../../lib/errors.js';
 import { claimPath, findClaimConflicts, formatClaims, listClaims, releaseAllClaims, releasePath } from '../../coord/claims/index.js';
 import { normalizeClaimPattern } from '../../coord/claims/index.js';
@@ -9,6 +8,7 @@ import type { VerbHandler } from '../verbs.js';
 import { parseVerbArgs } from './args.js';
 import { messageText } from '../message-input.js';
 import { terminalText } from '../../lib/terminal-text.js';
+import { childProcess } from '../../lib/child-process.js';
 
 /** Absolute paths inside this worktree (or the main checkout) become repository-relative. */
 function patternOf(ctx: InstanceContext, input: string): string {
@@ -49,6 +49,7 @@ export const claims: VerbHandler = async (ctx, args) => {
 
 /** Paths a commit would change: added, changed, deleted, both sides of a rename. */
 function stagedPaths(worktree: string): string[] {
+  const { execFileSync } = childProcess();
   // stdin ignored, not piped: inside Codex's sandbox the shutdown(2) Node does on a piped stdin is refused (spawnSync git EPERM).
   const out = execFileSync('git', ['diff', '--cached', '--name-only', '--no-renames', '-z'], { cwd: worktree, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\0').filter(Boolean);
