@@ -77,7 +77,8 @@ describe('wt-coord run --agent codex: the real Codex, sandboxed, unattended', ()
       const list = await wtc(repo, ['task', 'list', '--json'], { env });
       const tasks = list.exitCode === 0 ? (JSON.parse(list.stdout) as { status: string }[]) : [];
       if (tasks.some((t) => t.status === 'done')) {
-        assert.equal((await wtc(repo, ['msg', 'broadcast', broadcast], { env })).exitCode, 0);
+        const sent = await wtc(repo, ['msg', 'broadcast', broadcast], { env });
+        assert.equal(sent.exitCode, 0, `broadcast failed: ${sent.stderr}`);
         sentAt = api.requests.length;
       } else await sleep(300);
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT } from './helpers.js';
+import { CODEX_BIN, makeCodexHome } from './support/codex-home.js';
 import { transact } from '../src/store/store.js';
 import { runDoctor } from '../src/coord/doctor.js';
 import { postMessage } from '../src/coord/messages/messages.js';
@@ -111,6 +112,32 @@ test('a holder whose process blocked its event loop past the stale time keeps it
   const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
   assert.deepEqual(failed, [], 'no transaction lost its lock');
   assert.equal(JSON.parse(readFileSync(path.join(dir, 'tasks.json'), 'utf8')).next_id, 10, 'all nine commits count, one after another');
+});
+
+test('a store call inside Codex\'s sandbox (a pid namespace of its own) waits for a lock held outside it, instead of taking it for dead', async () => {
+  const dir = freshDir();
+  await transact(dir, async (tx) => tx.set(tasksDoc, { ...(await tx.get(tasksDoc)), next_id: 10 }));
+  const ready = path.join(dir, '..', `ready-${n}`);
+  // Outside: holds the lock 1.5 s (refreshed, so never stale by age) and then commits.
+  const outside = holder(dir, ready, 1_500, 'const d = await tx.get(tasksDoc); tx.set(tasksDoc, { ...d, next_id: d.next_id + 1 });');
+  await waitFor(ready);
+  const inner = path.join(dir, '..', `inside-${++n}.mts`);
+  writeFileSync(inner, `
+import { transact } from ${JSON.stringify(path.join(ROOT, 'src/store/store.ts'))};
+import { tasksDoc } from ${JSON.stringify(path.join(ROOT, 'src/coord/queue/tasks.ts'))};
+await transact(${JSON.stringify(dir)}, async (tx) => tx.set(tasksDoc, { ...(await tx.get(tasksDoc)), next_id: (await tx.get(tasksDoc)).next_id + 1 }), { staleMs: ${STALE} });
+`);
+  const home = makeCodexHome({ baseUrl: 'http://127.0.0.1:9' });
+  try {
+    // `codex sandbox`: the pinned Codex runs a command in the same sandbox it gives the agent.
+    const inside = await execa(CODEX_BIN, ['sandbox', '-c', 'sandbox_mode="workspace-write"', '--', process.execPath, '--import', 'tsx', inner], { cwd: ROOT, env: { ...process.env, ...home.env }, reject: false });
+    const held = await outside;
+    assert.equal(held.exitCode, 0, `the holder outside lost its lock to the sandboxed call: ${held.stderr}`);
+    assert.equal(inside.exitCode, 0, String(inside.stderr));
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'tasks.json'), 'utf8')).next_id, 12, 'both commits count');
+  } finally {
+    home.cleanup();
+  }
 });
 
 test('a sender paused past the stale time neither duplicates a sequence number nor slips a message in behind a reader', async () => {

@@ -1,6 +1,9 @@
 // Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the
 // target, fsync the folder. A process killed at any instant leaves the old or the new file whole.
-import { promises as fs } from 'node:fs';
+// The calls are synchronous under async signatures: each is a few microseconds of kernel work, and
+// a coordinate.sh call makes dozens of them, each of which as an async call waited a turn of
+// the thread pool (at 50 queued tasks that was ~10 ms of every call; docs/benchmarks.md).
+import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ioError } from './io-error.js';
 import { holderMayBeAlive, pidOfNonce } from './lock.js';
@@ -16,14 +19,18 @@ export function isTempFile(name: string): boolean {
 
 /** Makes a rename inside `dir` durable. */
 export async function fsyncDir(dir: string): Promise<void> {
-  let handle;
+  fsyncDirSync(dir);
+}
+
+function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
   try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
   } catch (error) {
     throw ioError('sync the folder', dir, error);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -39,49 +46,60 @@ export interface AtomicWriteOptions {
 
 /** Writes `data` to a new file (it must not exist), fsynced unless told not to. */
 export async function writeNewFile(file: string, data: string | Buffer, options: { mode?: number; fsync?: boolean } = {}): Promise<void> {
-  let handle;
+  let fd: number | undefined;
   try {
-    handle = await fs.open(file, 'wx', options.mode ?? 0o644);
-    await handle.writeFile(data);
-    if (options.fsync !== false) await handle.sync();
+    fd = openSync(file, 'wx', options.mode ?? 0o644);
+    writeFileSync(fd, data);
+    if (options.fsync !== false) fsyncSync(fd);
   } catch (error) {
     throw ioError('write', file, error);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARK}${uniqueSuffix()}`);
-  const kept = options.keepMode ? await fs.stat(file).then((s) => s.mode & 0o7777, () => undefined) : undefined;
+  let kept: number | undefined;
+  if (options.keepMode) {
+    try {
+      kept = statSync(file).mode & 0o7777;
+    } catch {
+      // a new file: the default mode
+    }
+  }
   try {
     await writeNewFile(temp, data, options);
-    if (kept !== undefined) await fs.chmod(temp, kept); // exactly, whatever the umask
-    else if (options.mode !== undefined) await fs.chmod(temp, options.mode);
-    if (options.backupPath) await linkBackup(file, options.backupPath);
-    await fs.rename(temp, file).catch((error) => {
+    if (kept !== undefined) chmodSync(temp, kept); // exactly, whatever the umask
+    else if (options.mode !== undefined) chmodSync(temp, options.mode);
+    if (options.backupPath) linkBackup(file, options.backupPath);
+    try {
+      renameSync(temp, file);
+    } catch (error) {
       throw ioError('replace', file, error);
-    });
+    }
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
-  if (options.fsync !== false) await fsyncDir(dir);
+  if (options.fsync !== false) fsyncDirSync(dir);
 }
 
 /** The file being replaced survives as the backup: link it, then rename the link over the old backup. */
-async function linkBackup(file: string, backupPath: string): Promise<void> {
+function linkBackup(file: string, backupPath: string): void {
   const staging = `${backupPath}${TEMP_MARK}${uniqueSuffix()}`;
   try {
-    await fs.link(file, staging);
+    linkSync(file, staging);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to keep
     throw ioError('keep a backup of', file, error);
   }
-  await fs.rename(staging, backupPath).catch((error) => {
+  try {
+    renameSync(staging, backupPath);
+  } catch (error) {
     throw ioError('keep a backup as', backupPath, error);
-  });
+  }
 }
 
 /**
@@ -100,7 +118,7 @@ export async function removeStaleTempFiles(dir: string, names?: string[]): Promi
   let listed = names;
   if (!listed) {
     try {
-      listed = await fs.readdir(dir);
+      listed = readdirSync(dir);
     } catch {
       return [];
     }
@@ -109,9 +127,9 @@ export async function removeStaleTempFiles(dir: string, names?: string[]): Promi
   for (const name of listed.filter(isTempFile)) {
     const full = path.join(dir, name);
     try {
-      const stat = await fs.lstat(full);
+      const stat = lstatSync(full);
       if (stat.isFile() && isAbandoned(name, stat.mtimeMs)) {
-        await fs.rm(full, { force: true });
+        rmSync(full, { force: true });
         removed.push(full);
       }
     } catch {

@@ -1,5 +1,5 @@
 // Reading a JSON (or JSONL) file through its zod schema: the only way coordination files are read.
-import { constants as fsConstants, promises as fs, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import type { z } from 'zod';
 import { InvalidFileError, describeZodError } from './errors.js';
 import { ioError } from './io-error.js';
@@ -10,21 +10,21 @@ import { ioError } from './io-error.js';
  * is opened without blocking and refused by type.
  */
 export async function readTextIfExists(file: string): Promise<string | null> {
-  let handle;
+  let fd: number;
   try {
-    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw ioError('open', file, error);
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InvalidFileError(file, `not a regular file (${kindOf(stat)})`, 'move it away: wt-coord keeps only regular files there');
-    return await handle.readFile('utf8');
+    return readFileSync(fd, 'utf8');
   } catch (error) {
     throw ioError('read', file, error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

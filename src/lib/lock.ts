@@ -10,7 +10,9 @@
 // `.trash-<nonce>`: from then on every write of the old holder fails (its paths no longer resolve),
 // and what it had already decided to commit is found in the trash and completed (store.ts).
 // While held, the lock is refreshed (its mtime) so a long critical section is not taken for dead.
-import { promises as fs } from 'node:fs';
+// File calls are synchronous under async signatures, as in atomic.ts (and for the same reason);
+// the refresh alone stays asynchronous (a timer's work).
+import { closeSync, promises as fs, linkSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { WtError } from './errors.js';
@@ -20,8 +22,29 @@ import { uniqueSuffix } from './unique.js';
 export interface LockHolder {
   pid: number;
   host: string;
+  /** The holder's pid namespace ("pid:[4026531836]"); absent in records of older versions and off Linux. */
+  pidns?: string;
   started_at: string;
   nonce: string;
+}
+
+/**
+ * This process's pid namespace, where /proc says (Linux). Codex runs its commands in a sandbox with
+ * a pid namespace of its own: there, a pid of the leader or of another agent does not exist (kill
+ * says ESRCH), and a coordinate.sh took every lock outside its sandbox for a dead one and broke it
+ * (the leader's `msg broadcast` then failed with "lost the store lock"); and outside, a sandboxed
+ * holder's pid (2, say) names some other process. A pid is only checked in its own namespace.
+ */
+const PID_NAMESPACE = ((): string | undefined => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+})();
+
+function newHolder(): LockHolder {
+  return { pid: process.pid, host: hostname(), ...(PID_NAMESPACE ? { pidns: PID_NAMESPACE } : {}), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
 }
 
 export interface LockOptions {
@@ -53,12 +76,14 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * Whether the process that wrote a lock or marker (`host`, `pid`) may still be running: one on
- * another host cannot be checked from here and counts as alive. The one liveness rule for every lock,
- * marker and record wt-coord writes.
+ * Whether the process that wrote a lock or marker (`host`, `pid`, `pidns`) may still be running: one
+ * on another host or in another pid namespace (an agent's sandbox) cannot be checked from here and
+ * counts as alive (its lock goes stale by age alone). The one liveness rule for every lock, marker
+ * and record wt-coord writes.
  */
-export function holderMayBeAlive(holder: { host?: string; pid?: number | null }): boolean {
+export function holderMayBeAlive(holder: { host?: string; pid?: number | null; pidns?: string }): boolean {
   if (holder.host !== undefined && holder.host !== hostname()) return true;
+  if (typeof holder.pidns === 'string' && holder.pidns !== PID_NAMESPACE) return true;
   return typeof holder.pid === 'number' && isProcessAlive(holder.pid);
 }
 
@@ -79,7 +104,8 @@ interface Found {
 
 async function readHolder(file: string): Promise<Found | null> {
   try {
-    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    const text = readFileSync(file, 'utf8');
+    const stat = statSync(file);
     try {
       return { holder: JSON.parse(text) as LockHolder, mtimeMs: stat.mtimeMs };
     } catch {
@@ -112,20 +138,20 @@ function isStale(found: Found, staleMs: number): boolean {
 
 /** The breaker lock: a plain O_EXCL file, held for a few milliseconds. */
 async function tryCreateBreaker(file: string, holder: LockHolder): Promise<boolean> {
-  let handle;
+  let fd: number;
   try {
-    handle = await fs.open(file, 'wx');
+    fd = openSync(file, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw ioError('create the lock', file, error);
   }
   try {
-    await handle.writeFile(JSON.stringify(holder));
+    writeSync(fd, JSON.stringify(holder));
   } catch (error) {
-    await fs.rm(file, { force: true });
+    rmSync(file, { force: true });
     throw ioError('write the lock', file, error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return true;
 }
@@ -135,7 +161,7 @@ async function fence(lockFile: string, holder: LockHolder | null): Promise<void>
   if (!holder?.nonce) return;
   const dir = path.dirname(lockFile);
   try {
-    await fs.rename(stagingDirOf(lockFile, holder.nonce), path.join(dir, `${TRASH_PREFIX}${holder.nonce}`));
+    renameSync(stagingDirOf(lockFile, holder.nonce), path.join(dir, `${TRASH_PREFIX}${holder.nonce}`));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw ioError('fence the stale lock holder in', dir, error);
@@ -159,7 +185,7 @@ export async function breakStaleLock(file: string, judged: Found, me: LockHolder
   const breaker = `${file}.breaker`;
   if (!(await tryCreateBreaker(breaker, me))) {
     const other = await readHolder(breaker);
-    if (other && isStale(other, BREAKER_STALE_MS)) await fs.rm(breaker, { force: true });
+    if (other && isStale(other, BREAKER_STALE_MS)) rmSync(breaker, { force: true });
     return false;
   }
   try {
@@ -170,10 +196,10 @@ export async function breakStaleLock(file: string, judged: Found, me: LockHolder
     await fence(file, now.holder);
     // A lock with no nonce (torn, or an older format) has no folder to fence and no release to race: by age alone.
     if (nonce && !(await isHeldBy(file, nonce))) return false;
-    await fs.rm(file, { force: true });
+    rmSync(file, { force: true });
     return true;
   } finally {
-    await fs.rm(breaker, { force: true });
+    rmSync(breaker, { force: true });
   }
 }
 
@@ -183,14 +209,14 @@ async function underBreaker<T>(file: string, me: LockHolder, fn: () => Promise<T
   const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
   while (!(await tryCreateBreaker(breaker, me))) {
     const other = await readHolder(breaker);
-    if (other && isStale(other, BREAKER_STALE_MS)) await fs.rm(breaker, { force: true });
+    if (other && isStale(other, BREAKER_STALE_MS)) rmSync(breaker, { force: true });
     if (Date.now() > deadline) throw new WtError(`timed out waiting for ${breaker}`, 'if no wt-coord process is running, remove it by hand');
     await sleep(2 + Math.random() * 5);
   }
   try {
     return await fn();
   } finally {
-    await fs.rm(breaker, { force: true });
+    rmSync(breaker, { force: true });
   }
 }
 
@@ -198,7 +224,7 @@ async function underBreaker<T>(file: string, me: LockHolder, fn: () => Promise<T
 export async function breakIfStale(file: string, staleMs = defaultStaleMs()): Promise<boolean> {
   const found = await readHolder(file);
   if (!found || !isStale(found, staleMs)) return false;
-  const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
+  const me = newHolder();
   return breakStaleLock(file, found, me, staleMs);
 }
 
@@ -225,22 +251,22 @@ export class FileLock {
   static async acquire(file: string, options: LockOptions = {}): Promise<FileLock> {
     const staleMs = options.staleMs ?? defaultStaleMs();
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
+    const me = newHolder();
     // The staging folder exists before the lock does, so a breaker always finds something to fence.
     const staging = stagingDirOf(file, me.nonce);
     const record = path.join(staging, 'lock');
     try {
-      await fs.mkdir(staging);
-      await fs.writeFile(record, JSON.stringify(me));
+      mkdirSync(staging);
+      writeFileSync(record, JSON.stringify(me));
     } catch (error) {
-      await fs.rm(staging, { recursive: true, force: true });
+      rmSync(staging, { recursive: true, force: true });
       throw ioError('prepare the lock', staging, error);
     }
     let wait = 2;
     try {
       for (;;) {
         try {
-          await fs.link(record, file); // atomic and exclusive: the lock appears whole or not at all
+          linkSync(record, file); // atomic and exclusive: the lock appears whole or not at all
           return new FileLock(file, me, staging, staleMs);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create the lock', file, error);
@@ -258,7 +284,7 @@ export class FileLock {
         wait = Math.min(wait * 2, 25);
       }
     } catch (error) {
-      await fs.rm(staging, { recursive: true, force: true });
+      rmSync(staging, { recursive: true, force: true });
       throw error;
     }
   }
@@ -271,7 +297,12 @@ export class FileLock {
 
   /** Still ours: our staging folder was not fenced (a cheap check; the proof is a write through it). */
   async isHeld(): Promise<boolean> {
-    return fs.stat(path.join(this.stagingDir, 'lock')).then(() => true, () => false);
+    try {
+      statSync(path.join(this.stagingDir, 'lock'));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -282,11 +313,11 @@ export class FileLock {
   async release(): Promise<void> {
     this.stopRefreshing();
     try {
-      await fs.rename(this.file, path.join(this.stagingDir, 'released'));
+      renameSync(this.file, path.join(this.stagingDir, 'released'));
     } catch {
       // fenced (our folder is in the trash) or already gone: not ours to remove
     }
-    await fs.rm(this.stagingDir, { recursive: true, force: true });
+    rmSync(this.stagingDir, { recursive: true, force: true });
   }
 
   /**
@@ -299,12 +330,12 @@ export class FileLock {
     this.stopRefreshing();
     const trash = path.join(path.dirname(this.file), `${TRASH_PREFIX}${this.holder.nonce}`);
     try {
-      await fs.rename(this.stagingDir, trash);
+      renameSync(this.stagingDir, trash);
     } catch {
       return; // already fenced: the breaker moved it there and removes the lock
     }
     await underBreaker(this.file, this.holder, async () => {
-      if (await isHeldBy(this.file, this.holder.nonce)) await fs.rm(this.file, { force: true });
+      if (await isHeldBy(this.file, this.holder.nonce)) rmSync(this.file, { force: true });
     });
   }
 }

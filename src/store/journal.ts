@@ -9,7 +9,8 @@
 // whose lock was broken (its folder moved to the trash) can no longer write anything: the rename's
 // source is gone. Appends (messages.jsonl, events.jsonl) come after the replacements and are made
 // idempotent where it matters: a message line already in the log is not appended again.
-import { promises as fs } from 'node:fs';
+// File calls are synchronous under async signatures, as in lib/atomic.ts (and for the same reason).
+import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { WtError } from '../lib/errors.js';
@@ -47,7 +48,12 @@ export class CommitIncompleteError extends WtError {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.lstat(file).then(() => true, () => false);
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function inside(dir: string, rel: string): string {
@@ -77,7 +83,7 @@ const JOURNAL_DRAFT = 'commit-draft';
 export async function decide(dir: string, staging: string, journal: Journal, durable: boolean): Promise<void> {
   await stageFile(dir, staging, JOURNAL_DRAFT, JSON.stringify(journal), durable);
   try {
-    await fs.rename(path.join(staging, JOURNAL_DRAFT), path.join(staging, JOURNAL_FILE));
+    renameSync(path.join(staging, JOURNAL_DRAFT), path.join(staging, JOURNAL_FILE));
   } catch (error) {
     if (!(await exists(staging))) throw new LockLostError(dir); // fenced before deciding
     throw ioError('decide the commit in', staging, error);
@@ -87,24 +93,24 @@ export async function decide(dir: string, staging: string, journal: Journal, dur
 
 /** Appends whole lines, starting on a fresh line if a killed writer left a torn one. A short write is an error, never a silent loss. */
 export async function appendText(file: string, text: string): Promise<void> {
-  let handle;
+  let fd: number | undefined;
   try {
-    handle = await fs.open(file, 'a+');
-    const { size } = await handle.stat();
+    fd = openSync(file, 'a+');
+    const { size } = fstatSync(fd);
     let prefix = '';
     if (size > 0) {
       const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
+      readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
     const data = Buffer.from(prefix + text);
-    const { bytesWritten } = await handle.write(data, 0, data.length);
+    const bytesWritten = writeSync(fd, data, 0, data.length);
     // The torn part is never truncated away (another writer may have appended after it): readers skip it.
     if (bytesWritten !== data.length) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   } catch (error) {
     throw ioError('append to', file, error);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -123,22 +129,22 @@ export async function applyJournal(dir: string, staging: string, journal: Journa
       const backup = inside(dir, entry.backup);
       const link = path.join(staging, `${entry.staged}-backup`);
       try {
-        await fs.link(target, link);
+        linkSync(target, link);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' && !(await exists(staging))) return false;
         if (code !== 'ENOENT' && code !== 'EEXIST') throw ioError('keep a backup of', target, error);
       }
-      await fs.mkdir(path.dirname(backup), { recursive: true });
+      mkdirSync(path.dirname(backup), { recursive: true });
       try {
-        if (await exists(link)) await fs.rename(link, backup);
+        if (await exists(link)) renameSync(link, backup);
       } catch (error) {
         if (!(await exists(staging))) return false;
         throw ioError('keep a backup as', backup, error);
       }
     }
     try {
-      await fs.rename(source, target);
+      renameSync(source, target);
     } catch (error) {
       if (!(await exists(staging))) return false;
       throw ioError('replace', target, error);
@@ -157,8 +163,12 @@ export async function applyJournal(dir: string, staging: string, journal: Journa
 }
 
 async function readJournal(staging: string): Promise<Journal | null> {
-  const text = await fs.readFile(path.join(staging, JOURNAL_FILE), 'utf8').catch(() => null);
-  if (text === null) return null;
+  let text: string;
+  try {
+    text = readFileSync(path.join(staging, JOURNAL_FILE), 'utf8');
+  } catch {
+    return null;
+  }
   try {
     return journalSchema.parse(JSON.parse(text));
   } catch {
@@ -179,7 +189,7 @@ const UNDECIDED_STAGING_MAX_AGE_MS = 60 * 60_000;
 
 async function olderThan(folder: string, ageMs: number): Promise<boolean> {
   try {
-    return Date.now() - (await fs.stat(folder)).mtimeMs > ageMs;
+    return Date.now() - statSync(folder).mtimeMs > ageMs;
   } catch {
     return false; // already gone
   }
@@ -207,7 +217,7 @@ export async function replayAbandoned(dir: string, names: string[]): Promise<str
       // --fix removes the rest. A trash folder is never a waiter's: a breaker moved it there.
       continue;
     }
-    await fs.rm(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
   return completed;
 }

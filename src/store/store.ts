@@ -4,7 +4,7 @@
 // journal (journal.ts): every changed document and file replaced (keeping the previous version of
 // each document as a backup), the appends made, the derived views rewritten, the lock released.
 // A holder that lost its lock (paused past the stale time) cannot commit: see lib/lock.ts.
-import { promises as fs } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
@@ -80,7 +80,7 @@ function folderSource(dir: string, lock: FileLock): DocSource {
       throw new CommitIncompleteError(error as Error);
     }
     if (!whole) return false; // fenced part way: decided, so the next holder completes it, views included
-    await fs.rm(path.join(staging, 'commit.json'), { force: true });
+    rmSync(path.join(staging, 'commit.json'), { force: true });
     return lock.isHeld();
   };
   return {
@@ -245,7 +245,12 @@ export async function transact<T>(dir: string, fn: (tx: Transaction) => Promise<
 
 /** Under the lock, first: complete what an earlier holder decided, and clear what dead writers left. */
 async function recover(tx: Transaction): Promise<void> {
-  const names = await fs.readdir(tx.dir).catch(() => [] as string[]);
+  let names: string[];
+  try {
+    names = readdirSync(tx.dir); // synchronous, as every file call of a commit (lib/atomic.ts says why)
+  } catch {
+    names = [];
+  }
   const completed = await replayAbandoned(tx.dir, names);
   if (completed.length > 0) tx.event({ type: 'store.commit_completed', data: { from: completed } });
   await removeStaleTempFiles(tx.dir, names);
