@@ -1,13 +1,14 @@
 // The store's lock: many real processes contending, and stale locks broken by exactly one.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync, rmSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT } from './helpers.js';
 import { transact } from '../src/store/store.js';
 import { runDoctor } from '../src/coord/doctor.js';
+import { uniqueSuffix } from '../src/lib/unique.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wtc-lock-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,6 +74,20 @@ test('a transaction removes the temp files of writers that died, and never a liv
   await transact(coord, async () => undefined);
   assert.equal(existsSync(dead), false, 'the dead writer\'s temp file is removed');
   assert.equal(existsSync(live), true, 'a live writer\'s temp file is left alone');
+});
+
+test('a temp file of another pid namespace (a writer in Codex\'s sandbox, or the leader seen from it) is never judged by its pid', async () => {
+  const coord = path.join(dir, 'coord-ns');
+  mkdirSync(coord, { recursive: true });
+  const ours = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))![1]!;
+  const deadPid = 4_194_304 + 12345;
+  const sameNamespace = path.join(coord, `tasks.json.tmp-${deadPid}p${ours}-x-1-abc`);
+  const otherNamespace = path.join(coord, `tasks.json.tmp-${deadPid}p${Number(ours) + 1}-x-1-abc`);
+  for (const file of [sameNamespace, otherNamespace]) writeFileSync(file, '{}');
+  await transact(coord, async () => undefined);
+  assert.equal(existsSync(sameNamespace), false, 'a dead pid of our own namespace: removed');
+  assert.equal(existsSync(otherNamespace), true, 'a pid of another namespace means nothing here: left for its writer (or the hour)');
+  assert.match(uniqueSuffix(), new RegExp(`^${process.pid}p${ours}-`), 'names carry the writer\'s pid and namespace');
 });
 
 test('a writer removes trash folders at once and a dead writer\'s undecided folder only when old; doctor --fix removes the rest', async () => {

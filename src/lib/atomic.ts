@@ -6,7 +6,7 @@
 import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ioError } from './io-error.js';
-import { holderMayBeAlive, pidOfNonce } from './lock.js';
+import { holderMayBeAlive, writerOfNonce } from './lock.js';
 import { uniqueSuffix } from './unique.js';
 
 const TEMP_MARK = '.tmp-';
@@ -109,8 +109,8 @@ function linkBackup(file: string, backupPath: string): void {
  */
 export function isAbandoned(name: string, mtimeMs: number, now = Date.now()): boolean {
   if (now - mtimeMs > ABANDONED_AFTER_MS) return true;
-  const pid = pidOfNonce(name.slice(name.indexOf(TEMP_MARK) + TEMP_MARK.length));
-  return pid !== null && pid !== process.pid && !holderMayBeAlive({ pid });
+  const writer = writerOfNonce(name.slice(name.indexOf(TEMP_MARK) + TEMP_MARK.length));
+  return writer !== null && writer.pid !== process.pid && !holderMayBeAlive(writer);
 }
 
 /** Removes the temp files in `dir` left by writers that died mid-write (never a live writer's). */

@@ -3,8 +3,8 @@
 // skipped without being gathered into memory, so a 100 MB last line costs one pass over its bytes.
 // The maximum over the last few valid lines, not the last line's: a fenced writer's late duplicate
 // of an earlier line may follow newer ones (journal.ts), and must not turn the numbering back.
-import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+// Synchronous reads, as every file call of a store commit (atomic.ts says why).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ioError } from './io-error.js';
 
 /** No record line is longer (the message bus caps its lines well below). */
@@ -22,7 +22,7 @@ function seqOf(line: Buffer): number | null {
 }
 
 /** Complete lines (each ended by a newline), last first; the text after the last newline is not a line yet. */
-async function* linesBackward(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+function* linesBackward(fd: number, size: number): Generator<Buffer> {
   let pos = size;
   let tail: Buffer[] = []; // pieces of the line being gathered, last piece first
   let tailBytes = 0;
@@ -31,7 +31,7 @@ async function* linesBackward(handle: FileHandle, size: number): AsyncGenerator<
   while (pos > 0) {
     const from = Math.max(0, pos - CHUNK);
     const chunk = Buffer.alloc(pos - from);
-    await handle.read(chunk, 0, chunk.length, from);
+    readSync(fd, chunk, 0, chunk.length, from);
     let end = chunk.length;
     for (let nl = chunk.lastIndexOf(0x0a, end - 1); nl !== -1; nl = nl > 0 ? chunk.lastIndexOf(0x0a, nl - 1) : -1) {
       if (seenNewline && !oversize) yield Buffer.concat([chunk.subarray(nl + 1, end), ...tail]);
@@ -54,11 +54,11 @@ async function* linesBackward(handle: FileHandle, size: number): AsyncGenerator<
   if (seenNewline && !oversize && tailBytes > 0) yield Buffer.concat(tail);
 }
 
-export async function lastSeqInHandle(handle: FileHandle): Promise<number> {
-  const { size } = await handle.stat();
+function lastSeqInFd(fd: number): number {
+  const { size } = fstatSync(fd);
   let best = 0;
   let found = 0;
-  for await (const line of linesBackward(handle, size)) {
+  for (const line of linesBackward(fd, size)) {
     const seq = seqOf(line);
     if (seq === null) continue;
     best = Math.max(best, seq);
@@ -69,18 +69,18 @@ export async function lastSeqInHandle(handle: FileHandle): Promise<number> {
 
 /** 0 when the file is missing or holds no numbered line. */
 export async function lastSeqInTail(file: string): Promise<number> {
-  let handle;
+  let fd: number;
   try {
-    handle = await fs.open(file, 'r');
+    fd = openSync(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw ioError('open', file, error);
   }
   try {
-    return await lastSeqInHandle(handle);
+    return lastSeqInFd(fd);
   } catch (error) {
     throw ioError('read', file, error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

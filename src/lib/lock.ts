@@ -12,11 +12,12 @@
 // While held, the lock is refreshed (its mtime) so a long critical section is not taken for dead.
 // File calls are synchronous under async signatures, as in atomic.ts (and for the same reason);
 // the refresh alone stays asynchronous (a timer's work).
-import { closeSync, promises as fs, linkSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, promises as fs, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { WtError } from './errors.js';
 import { ioError } from './io-error.js';
+import { PID_NAMESPACE, pidNamespaceOf } from './pid-namespace.js';
 import { uniqueSuffix } from './unique.js';
 
 export interface LockHolder {
@@ -27,21 +28,6 @@ export interface LockHolder {
   started_at: string;
   nonce: string;
 }
-
-/**
- * This process's pid namespace, where /proc says (Linux). Codex runs its commands in a sandbox with
- * a pid namespace of its own: there, a pid of the leader or of another agent does not exist (kill
- * says ESRCH), and a coordinate.sh took every lock outside its sandbox for a dead one and broke it
- * (the leader's `msg broadcast` then failed with "lost the store lock"); and outside, a sandboxed
- * holder's pid (2, say) names some other process. A pid is only checked in its own namespace.
- */
-const PID_NAMESPACE = ((): string | undefined => {
-  try {
-    return readlinkSync('/proc/self/ns/pid');
-  } catch {
-    return undefined;
-  }
-})();
 
 function newHolder(): LockHolder {
   return { pid: process.pid, host: hostname(), ...(PID_NAMESPACE ? { pidns: PID_NAMESPACE } : {}), started_at: new Date().toISOString(), nonce: uniqueSuffix() };
@@ -87,10 +73,11 @@ export function holderMayBeAlive(holder: { host?: string; pid?: number | null; p
   return typeof holder.pid === 'number' && isProcessAlive(holder.pid);
 }
 
-/** The pid a nonce (or a temp-file suffix) starts with: uniqueSuffix() puts it first. */
-export function pidOfNonce(nonce: string): number | null {
-  const match = /^(\d+)-/.exec(nonce);
-  return match ? Number(match[1]) : null;
+/** The writer a nonce (or a temp-file suffix) names: uniqueSuffix() puts its pid and pid namespace first. */
+export function writerOfNonce(nonce: string): { pid: number; pidns?: string } | null {
+  const match = /^(\d+)(?:p(\d+))?-/.exec(nonce);
+  if (!match) return null;
+  return match[2] ? { pid: Number(match[1]), pidns: pidNamespaceOf(match[2]) } : { pid: Number(match[1]) };
 }
 
 export function stagingDirOf(lockFile: string, nonce: string): string {

@@ -17,7 +17,7 @@ import { WtError } from '../lib/errors.js';
 import { fsyncDir, writeNewFile } from '../lib/atomic.js';
 import { ioError } from '../lib/io-error.js';
 import { lastSeqInTail } from '../lib/jsonl-tail.js';
-import { STAGING_PREFIX, TRASH_PREFIX, holderMayBeAlive, pidOfNonce } from '../lib/lock.js';
+import { STAGING_PREFIX, TRASH_PREFIX, holderMayBeAlive, writerOfNonce } from '../lib/lock.js';
 
 export const JOURNAL_FILE = 'commit.json';
 
@@ -180,8 +180,8 @@ async function readJournal(staging: string): Promise<Journal | null> {
 export function isAbandonedStaging(name: string): boolean {
   if (name.startsWith(TRASH_PREFIX)) return true;
   if (!name.startsWith(STAGING_PREFIX)) return false;
-  const pid = pidOfNonce(name.slice(STAGING_PREFIX.length));
-  return pid !== null && pid !== process.pid && !holderMayBeAlive({ pid });
+  const writer = writerOfNonce(name.slice(STAGING_PREFIX.length));
+  return writer !== null && writer.pid !== process.pid && !holderMayBeAlive(writer);
 }
 
 /** How long an undecided staging folder of a pid we cannot see is kept for its possible waiter. */

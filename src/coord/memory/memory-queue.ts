@@ -3,12 +3,12 @@
 // queue at once with no lock, and a reader never sees half a record. The merger moves merged
 // records to `merged/` and records it cannot read to `corrupt/` (kept for inspection).
 import { createHash } from 'node:crypto';
-import { promises as fs, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { categoryNameSchema, defaultConfig } from '../../config/schema.js';
 import { UsageError, describeZodError } from '../../lib/errors.js';
-import { fsyncDir } from '../../lib/atomic.js';
+import { fsyncDir, writeNewFile } from '../../lib/atomic.js';
 import { uniqueSuffix } from '../../lib/unique.js';
 import { remoteStoreFor, type RemoteStore } from '../../store/remote.js';
 import { controlCharacterCount, terminalText } from '../../lib/terminal-text.js';
@@ -135,11 +135,16 @@ function discoveryContentKey(v: ValidatedDiscovery): string {
 }
 
 /** The id an earlier send of the same discovery got, if its record still exists (queued, merged or set aside). */
-async function earlierSend(dirs: ReturnType<typeof queuePaths>, keyFile: string): Promise<string | null> {
-  const id = (await fs.readFile(keyFile, 'utf8').catch(() => '')).trim();
+function earlierSend(dirs: ReturnType<typeof queuePaths>, keyFile: string): string | null {
+  let id: string;
+  try {
+    id = readFileSync(keyFile, 'utf8').trim();
+  } catch {
+    return null;
+  }
   if (!/^d-[a-z0-9]+-[a-z0-9]+$/.test(id)) return null;
   for (const dir of [dirs.new, dirs.merged, dirs.corrupt]) {
-    if (await fs.stat(path.join(dir, `${id}.json`)).then(() => true, () => false)) return id;
+    if (existsSync(path.join(dir, `${id}.json`))) return id;
   }
   return null; // its writer died between the key and the rename: this send takes the key over
 }
@@ -160,41 +165,34 @@ export async function queueDiscovery(coordDir: string, input: DiscoveryInput, op
     const earlier = typeof stored?.id === 'string' && stored.id !== id ? stored.id : null;
     return { id: earlier ?? id, removed: valid.removed, category: valid.category, duplicate: earlier !== null };
   }
+  // Synchronous file calls, as the store's (lib/atomic.ts says why): update-memory is a hot verb.
   const dirs = queuePaths(coordDir);
-  await fs.mkdir(dirs.tmp, { recursive: true });
-  await fs.mkdir(dirs.new, { recursive: true });
-  await fs.mkdir(dirs.keys, { recursive: true });
+  for (const dir of [dirs.tmp, dirs.new, dirs.keys]) mkdirSync(dir, { recursive: true });
   // A retry of the same discovery (after a timeout, or an error printed after it was queued) is a
   // no-op: the first send of each content creates keys/<hash> (O_EXCL) naming its record.
   const keyFile = path.join(dirs.keys, discoveryContentKey(valid));
-  const earlier = await earlierSend(dirs, keyFile);
+  const earlier = earlierSend(dirs, keyFile);
   if (earlier) return { id: earlier, removed: valid.removed, category: valid.category, duplicate: true };
   const id = newDiscoveryId();
   const record: DiscoveryRecord = { v: 1, id, instance: valid.instance, task: valid.task, category: valid.category, text: valid.text, files: valid.files, time: new Date().toISOString() };
   const temp = path.join(dirs.tmp, `${id}.json`);
   try {
-    const handle = await fs.open(temp, 'wx', 0o644);
+    await writeNewFile(temp, `${JSON.stringify(record)}\n`);
     try {
-      await handle.writeFile(`${JSON.stringify(record)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.writeFile(keyFile, `${id}\n`, { flag: 'wx' });
+      writeFileSync(keyFile, `${id}\n`, { flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // Sent twice at once: the other send holds the key; if its record is there, this one is a no-op.
-      const other = await earlierSend(dirs, keyFile);
+      const other = earlierSend(dirs, keyFile);
       if (other && other !== id) {
-        await fs.rm(temp, { force: true });
+        rmSync(temp, { force: true });
         return { id: other, removed: valid.removed, category: valid.category, duplicate: true };
       }
-      await fs.writeFile(keyFile, `${id}\n`);
+      writeFileSync(keyFile, `${id}\n`);
     }
-    await fs.rename(temp, path.join(dirs.new, `${id}.json`));
+    renameSync(temp, path.join(dirs.new, `${id}.json`));
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
   await fsyncDir(dirs.new);

@@ -4,7 +4,7 @@
 // caller), renews the caller's heartbeat, then changes tasks.json and instances.json together and
 // records one event per change.
 // Imported by coordinate.sh verbs: node built-ins, zod and the store only (yaml is loaded lazily).
-import { promises as fs } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, WtError } from '../../lib/errors.js';
 import { removeStaleTempFiles } from '../../lib/atomic.js';
@@ -248,7 +248,7 @@ export async function completeTask(coordDir: string, instanceId: number, taskId:
     const byId = tasksById(queue.doc);
     const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));
     // Committed with the task: a done task always has its result file, and a lost lock writes neither.
-    await fs.mkdir(path.join(coordDir, RESULTS_DIR), { recursive: true });
+    mkdirSync(path.join(coordDir, RESULTS_DIR), { recursive: true });
     await removeStaleTempFiles(path.join(coordDir, RESULTS_DIR)); // an older version's complete killed mid-write
     tx.writeFile(resultPath(coordDir, task.id), renderResult(task));
     await afterTaskCompleted(tx, task, me);

@@ -1,6 +1,6 @@
 // Derived views, rewritten under the store lock whenever the documents they derive from change.
 // info.json lives in each worktree's .claude-instance/ so an agent can `cat` its own state.
-import { promises as fs } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toJsonText } from '../../lib/json-file.js';
 import type { Transaction } from '../../store/store.js';
@@ -47,6 +47,15 @@ function isJson(text: string): boolean {
   }
 }
 
+/** The file's text; null when it does not exist, '' when it cannot be read (rewritten then). Synchronous, as the store's file calls (lib/atomic.ts). */
+function readIfExists(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : '';
+  }
+}
+
 /** Rewrites each instance's info.json whose registry entry changed (called by renderViews). */
 export async function writeInfoJsonViews(tx: Transaction): Promise<void> {
   if (!tx.isDirty(instancesDoc)) return;
@@ -56,8 +65,8 @@ export async function writeInfoJsonViews(tx: Transaction): Promise<void> {
     // A worktree deleted by hand has no kit folder to write into: skip, `status` reports it.
     const file = infoJsonPath(instance);
     const text = toJsonText(infoJsonOf(instance));
-    const current = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : ''));
-    const kitExists = current !== null || (await fs.stat(path.dirname(file)).then(() => true, () => false));
+    const current = readIfExists(file);
+    const kitExists = current !== null || existsSync(path.dirname(file));
     if (!kitExists || current === text) continue; // each rewrite costs a write: only views that changed
     // An agent may edit its own info.json (e.g. its progress) and then run a bare `report-progress`
     // to publish it: another instance's call must not overwrite that edit in between. So a readable
