@@ -5,10 +5,14 @@
 // missing, after its verb ran so that what the verb compiled is in it). V8 checks it against the
 // source and its own version and flags, and rejects a stale one, which is then written again. A
 // folder that cannot be written (a read-only install, an agent's sandbox) only loses the speed-up.
+// V8 does not check the cache's bytes (a release build skips its checksum), and compiled code
+// from a torn file is undefined behaviour: the file starts with the SHA-1 of the rest, and a cache
+// whose digest does not match is never handed to V8.
 // The bundle may hold no dynamic import(): a vm script needs an experimental loader option for it,
 // which prints a warning into the agent's output (scripts/build.mjs refuses such a bundle).
 // Copied into dist/ by scripts/build.mjs; node built-ins only.
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -16,21 +20,37 @@ const Module = require('node:module');
 
 const file = path.join(__dirname, 'instance-main.cjs');
 const cacheFile = `${file}.v8cache`;
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  // no cache yet
+const DIGEST_BYTES = 20;
+const digestOf = (data) => crypto.createHash('sha1').update(data).digest();
+
+/** The cache's V8 data, or undefined when there is none or its digest does not match. */
+function readCache() {
+  let stored;
+  try {
+    stored = fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  const data = stored.subarray(DIGEST_BYTES);
+  return stored.length > DIGEST_BYTES && digestOf(data).equals(stored.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
+
+const cachedData = readCache();
 const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8').replace(/^#!.*/, '')), { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
-    const temp = `${cacheFile}.tmp-${process.pid}`;
+    // A name no other writer can have (two sandboxes can each have a pid 2).
+    const temp = `${cacheFile}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      fs.writeFileSync(temp, script.createCachedData());
+      const data = script.createCachedData();
+      fs.writeFileSync(temp, Buffer.concat([digestOf(data), data]), { flag: 'wx' });
       fs.renameSync(temp, cacheFile);
     } catch {
-      fs.rmSync(temp, { force: true });
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // a folder we cannot write: nothing was made
+      }
     }
   });
 }
