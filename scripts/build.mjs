@@ -8,7 +8,8 @@
 // WT_COORD_METAFILE=1 writes dist/meta.json (cli) and dist/meta-light.json (the light entries):
 // what each output holds, to see what a verb loads (bench/verbs.bench.mjs measures what it costs).
 import { build } from 'esbuild';
-import { chmod, copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,16 @@ const zodEnglishOnly = {
     }));
   },
 };
+// The build's identity (src/lib/build-id.ts): a digest of every source file and of package.json, so
+// a sealed document (src/store/seal.ts) is trusted only by the build that wrote it.
+async function buildId() {
+  const hash = createHash('sha1');
+  const files = (await readdir(path.join(root, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+  for (const file of [...files.map((f) => path.join('src', f)), 'package.json']) hash.update(`${file}\0`).update(await readFile(path.join(root, file))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+const define = { __WT_BUILD_ID__: JSON.stringify(await buildId()) };
+
 await rm(outdir, { recursive: true, force: true });
 const main = await build({
   entryPoints: { cli: 'src/cli.ts' },
@@ -44,6 +55,7 @@ const main = await build({
   // Bundled CommonJS dependencies call require() for Node built-ins; give ESM chunks a real require.
   banner: { js: "import { createRequire as __wtCreateRequire } from 'node:module'; const require = __wtCreateRequire(import.meta.url);" },
   plugins: [zodEnglishOnly],
+  define,
   minify: true,
   metafile,
   logLevel: 'warning',
@@ -70,7 +82,7 @@ const light = await build({
   alias: { zod: path.join(root, 'src/lib/zod-lite.ts') },
   external: ['yaml', 'pg'],
   // import.meta.url (src/lib/package-paths.ts finds dist/ and templates/ from it) in CommonJS terms.
-  define: { 'import.meta.url': '__wtImportMetaUrl' },
+  define: { ...define, 'import.meta.url': '__wtImportMetaUrl' },
   banner: { js: "const __wtImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   minify: true,
   metafile,
@@ -79,7 +91,16 @@ const light = await build({
 if (light.metafile) await writeFile(`${outdir}/meta-light.json`, JSON.stringify(light.metafile));
 // instance.cjs loads instance-main.cjs as a vm script, where import() would need an experimental option.
 if ((await readFile(`${outdir}/instance-main.cjs`, 'utf8')).includes('import(')) throw new Error('dist/instance-main.cjs holds a dynamic import(): load node built-ins with src/lib/child-process.ts\'s createRequire pattern, bundle the rest');
-await copyFile(path.join(root, 'scripts/code-cache-loader.cjs'), `${outdir}/instance.cjs`);
+await build({
+  entryPoints: { instance: 'scripts/code-cache-loader.cjs' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
 // Kits rendered before instance.cjs existed call dist/instance.js: keep it, as a forwarder.
 await writeFile(`${outdir}/instance.js`, "#!/usr/bin/env node\n// Kits made by an older wt-coord call this file; `wt-coord refresh` points them at instance.cjs.\nimport './instance.cjs';\n");
 

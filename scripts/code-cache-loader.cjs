@@ -6,13 +6,14 @@
 // source and its own version and flags, and rejects a stale one, which is then written again. A
 // folder that cannot be written (a read-only install, an agent's sandbox) only loses the speed-up.
 // V8 does not check the cache's bytes (a release build skips its checksum), and compiled code
-// from a torn file is undefined behaviour: the file starts with the SHA-1 of the rest, and a cache
-// whose digest does not match is never handed to V8.
+// from a torn file is undefined behaviour: the file starts with a fingerprint of the rest (16 hex
+// digits, src/lib/fingerprint.ts: not node:crypto, which would cost every call ~5 ms to load), and
+// a cache whose fingerprint does not match is never handed to V8.
 // The bundle may hold no dynamic import(): a vm script needs an experimental loader option for it,
 // which prints a warning into the agent's output (scripts/build.mjs refuses such a bundle).
-// Copied into dist/ by scripts/build.mjs; node built-ins only.
+// Bundled into dist/instance.cjs by scripts/build.mjs; node built-ins and that fingerprint only.
 'use strict';
-const crypto = require('node:crypto');
+const { fingerprint } = require('../src/lib/fingerprint.ts');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -20,10 +21,10 @@ const Module = require('node:module');
 
 const file = path.join(__dirname, 'instance-main.cjs');
 const cacheFile = `${file}.v8cache`;
-const DIGEST_BYTES = 20;
-const digestOf = (data) => crypto.createHash('sha1').update(data).digest();
+const DIGEST_BYTES = 16;
+const digestOf = (data) => Buffer.from(fingerprint(data), 'latin1');
 
-/** The cache's V8 data, or undefined when there is none or its digest does not match. */
+/** The cache's V8 data, or undefined when there is none or its fingerprint does not match. */
 function readCache() {
   let stored;
   try {

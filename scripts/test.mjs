@@ -13,5 +13,8 @@ const files = named.length
       .filter((f) => f.endsWith('.test.ts'))
       .filter((f) => !fast || !f.includes('.slow.'))
       .map((f) => `test/${f}`);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit' });
+// WT_COORD_CHECK_RECORDS: every commit, in every process the tests start, checks that the code
+// named each task it changed (src/store/store.ts, setRecords), which production trusts.
+const env = { ...process.env, WT_COORD_CHECK_RECORDS: '1' };
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

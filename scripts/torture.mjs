@@ -40,7 +40,7 @@ const config = {
 const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', ...opts });
 const run = (cmd, args, opts = {}) =>
   new Promise((resolve) => execFile(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts }, (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr })));
-const env = { ...process.env, WT_COORD_LOCK_STALE_MS: String(config.staleMs), WT_COORD_NO_TMUX: '1' };
+const env = { ...process.env, WT_COORD_LOCK_STALE_MS: String(config.staleMs), WT_COORD_NO_TMUX: '1', WT_COORD_CHECK_RECORDS: '1' };
 // The set-up (spawn, import) is not under test and no fault is injected into it: it keeps the
 // default stale time, so a slow machine's set-up is never taken for a paused holder by its own children.
 const { WT_COORD_LOCK_STALE_MS: _unused, ...outerEnv } = process.env;

@@ -3,12 +3,12 @@
 // writers (two sandboxes each with a pid 2 once wrote one temp file) must never reach V8. Runs a
 // copy of the built entry in a folder of its own, so the cache it corrupts is nobody else's.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import { ROOT, cli, gitRepo, instanceDir, type TempRepo } from './helpers.js';
+import { fingerprint } from '../src/lib/fingerprint.js';
 
 let repo: TempRepo;
 let entry: string;
@@ -28,7 +28,7 @@ after(() => repo.cleanup());
 const whoami = () => execa(process.execPath, [entry, '--instance-dir', path.join(instanceDir(repo, 1), '.claude-instance'), 'whoami'], { cwd: instanceDir(repo, 1), reject: false });
 
 function digestMatches(stored: Buffer): boolean {
-  return createHash('sha1').update(stored.subarray(20)).digest().equals(stored.subarray(0, 20));
+  return stored.subarray(0, 16).toString('latin1') === fingerprint(stored.subarray(16));
 }
 
 test('the first call writes the cache, stamped with its digest; the next one uses it as it is', async () => {
@@ -36,7 +36,7 @@ test('the first call writes the cache, stamped with its digest; the next one use
   assert.equal(first.exitCode, 0, first.stderr);
   assert.match(first.stdout, /^instance-1 \(id 1\)/);
   const written = readFileSync(cacheFile);
-  assert.ok(written.length > 1000 && digestMatches(written), 'a cache with the SHA-1 of its data in front');
+  assert.ok(written.length > 1000 && digestMatches(written), 'a cache with the fingerprint of its data in front');
   const second = await whoami();
   assert.equal(second.exitCode, 0, second.stderr);
   assert.deepEqual(readFileSync(cacheFile), written, 'accepted by V8, so not written again');

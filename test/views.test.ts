@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createHash } from 'node:crypto';
 import { agent, leader, queueRepo, type QueueRepo } from './tasks-fixtures.js';
 import { progressReportsView, taskAssignmentsView } from '../src/coord/views/queue-views.js';
 import { readQueueSettings } from '../src/coord/queue/queue-settings.js';
 import { tasksDoc } from '../src/coord/queue/tasks.js';
 import { instancesDoc } from '../src/coord/instances/instances.js';
+import { readSeal } from '../src/store/seal.js';
+import { fingerprint } from '../src/lib/fingerprint.js';
 
 /** Puts instance-1's heartbeat an hour back (as after a long think), so any verb must renew it. */
 function ageHeartbeat(q: QueueRepo): string {
@@ -74,8 +75,9 @@ async function fullRender(q: QueueRepo): Promise<{ assignments: unknown; progres
   const { tasks } = tasksDoc.schema.parse(JSON.parse(tasksText));
   const { instances } = instancesDoc.schema.parse(JSON.parse(readFileSync(path.join(q.coordDir, 'instances.json'), 'utf8')));
   const settings = await readQueueSettings(q.repo.dir, q.coordDir);
-  const sha1 = createHash('sha1').update(tasksText).digest('hex');
-  return { assignments: JSON.parse(JSON.stringify(taskAssignmentsView(tasks, instances, settings, sha1))), progress: JSON.parse(JSON.stringify(progressReportsView(tasks, instances))) };
+  // The digest the build under test gives it: the checksum it sealed it with, unless edited since (src/store/seal.ts).
+  const digest = readSeal(tasksText)?.checksum ?? fingerprint(tasksText);
+  return { assignments: JSON.parse(JSON.stringify(taskAssignmentsView(tasks, instances, settings, digest))), progress: JSON.parse(JSON.stringify(progressReportsView(tasks, instances))) };
 }
 
 async function viewsOnDisk(q: QueueRepo): Promise<{ assignments: unknown; progress: unknown }> {
@@ -108,7 +110,7 @@ describe('a call that changes only instances.json updates the views in place, an
 
   test('a view that was edited (its digest removed, an entry changed) is rendered again from the documents', async () => {
     const view = JSON.parse(readFileSync(viewFile(), 'utf8'));
-    delete view.tasks_sha1;
+    delete view.tasks_digest;
     view.available = [];
     writeFileSync(viewFile(), JSON.stringify(view));
     assert.equal((await agent(q, 1, ['claim', 'src/edits/', 'testing'])).code, 0);

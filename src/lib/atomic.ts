@@ -7,6 +7,7 @@ import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readdir
 import path from 'node:path';
 import { ioError } from './io-error.js';
 import { holderMayBeAlive, writerOfNonce } from './lock.js';
+import { removeFile } from './remove.js';
 import { uniqueSuffix } from './unique.js';
 
 const TEMP_MARK = '.tmp-';
@@ -80,7 +81,7 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
       throw ioError('replace', file, error);
     }
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeFile(temp);
     throw error;
   }
   if (options.fsync !== false) fsyncDirSync(dir);

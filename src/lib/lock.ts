@@ -18,6 +18,7 @@ import path from 'node:path';
 import { WtError } from './errors.js';
 import { ioError } from './io-error.js';
 import { PID_NAMESPACE, pidNamespaceOf } from './pid-namespace.js';
+import { removeFlatDir } from './remove.js';
 import { uniqueSuffix } from './unique.js';
 
 export interface LockHolder {
@@ -304,7 +305,7 @@ export class FileLock {
     } catch {
       // fenced (our folder is in the trash) or already gone: not ours to remove
     }
-    rmSync(this.stagingDir, { recursive: true, force: true });
+    removeFlatDir(this.stagingDir);
   }
 
   /**

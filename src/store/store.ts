@@ -4,29 +4,58 @@
 // journal (journal.ts): every changed document and file replaced (keeping the previous version of
 // each document as a backup), the appends made, the derived views rewritten, the lock released.
 // A holder that lost its lock (paused past the stale time) cannot commit: see lib/lock.ts.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
-import { parseJsonText, readJsonFile, readTextIfExists, toRecordsText } from '../lib/json-file.js';
+import { removeFile } from '../lib/remove.js';
+import { parseJsonText, readTextIfExists, recordLinesOf, toRecordsText } from '../lib/json-file.js';
 import { FileLock, type LockOptions } from '../lib/lock.js';
 import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
 import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
 import { remoteStoreFor, type FenceRule } from './remote.js';
+import { CHECKSUM_KEY, digestOf, intactChecksum, seal } from './seal.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
   /** File name inside the coordination folder. */
   file: string;
   schema: S;
   empty: () => z.infer<S>;
+  records?: RecordsSpec;
+}
+
+/**
+ * A document that holds many records in one list (tasks.json): it is sealed (seal.ts), so a
+ * transaction reads what this build wrote without validating it again, and writes it validating
+ * only the records that changed. `record` is the schema of one item of the list `field`; the
+ * document's schema must take that list as a plain z.array(record), with no rule across its items.
+ */
+export interface RecordsSpec {
+  field: string;
+  record: z.ZodType;
 }
 
 /** Declares a source-of-truth document. The list `doctor` and checkpoints walk is src/coord/documents.ts. */
-export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: () => z.infer<S>): DocSpec<S> {
-  return { file, schema, empty };
+export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: () => z.infer<S>, records?: RecordsSpec): DocSpec<S> {
+  return { file, schema, empty, ...(records ? { records } : {}) };
+}
+
+/**
+ * A stored document's value: validated, unless it is a sealed document this build wrote and
+ * nobody changed since (then `trusted`: every record in it was validated when it was written).
+ */
+function parseStored<S extends z.ZodType>(label: string, text: string, doc: DocSpec<S>): { value: z.infer<S>; checksum: string | null } {
+  const checksum = doc.records ? intactChecksum(text) : null;
+  if (checksum === null) return { value: parseJsonText(label, text, doc.schema), checksum };
+  const value = JSON.parse(text) as Record<string, unknown>;
+  delete value[CHECKSUM_KEY];
+  return { value: value as z.infer<S>, checksum };
 }
 
 export const LOCK_FILE = '.lock';
+
+/** Set by the test suite: every commit checks that setRecords() named each record that changed. */
+const CHECK_RECORDS = process.env.WT_COORD_CHECK_RECORDS === '1';
 export const BACKUP_DIR = '.backup';
 
 export function backupPathOf(dir: string, file: string): string {
@@ -80,7 +109,7 @@ function folderSource(dir: string, lock: FileLock): DocSource {
       throw new CommitIncompleteError(error as Error);
     }
     if (!whole) return false; // fenced part way: decided, so the next holder completes it, views included
-    rmSync(path.join(staging, 'commit.json'), { force: true });
+    removeFile(path.join(staging, 'commit.json'));
     return lock.isHeld();
   };
   return {
@@ -105,8 +134,16 @@ export class Transaction {
   private readonly files = new Map<string, string>();
   private readonly appends: Change['appends'] = [];
   private readonly afterCommitHooks: (() => Promise<void>)[] = [];
+  /** The checksum of each sealed document read as this build wrote it: its records need no validation unless changed. */
+  private readonly trusted = new Map<string, string>();
+  /** A trusted records document's records as read, in order, by identity. */
+  private readonly recordsRead = new Map<string, readonly unknown[]>();
+  /** The records setRecords named as changed, by document; 'all' once set() was called. */
+  private readonly changedRecords = new Map<string, Set<unknown> | 'all'>();
   /** The text of each changed document, validated, from the start of the commit on. */
   private readonly newTexts = new Map<string, string>();
+  /** The checksum of each changed sealed document's new text, likewise. */
+  private readonly newChecksums = new Map<string, string>();
 
   constructor(readonly dir: string, private readonly source: DocSource) {}
 
@@ -114,7 +151,15 @@ export class Transaction {
     this.specs.set(doc.file, doc);
     if (!this.cache.has(doc.file)) {
       const text = await this.storedText(doc);
-      this.cache.set(doc.file, text === null ? doc.empty() : parseJsonText(this.source.label(doc.file), text, doc.schema));
+      if (text === null) this.cache.set(doc.file, doc.empty());
+      else {
+        const { value, checksum } = parseStored(this.source.label(doc.file), text, doc);
+        this.cache.set(doc.file, value);
+        if (checksum !== null) {
+          this.trusted.set(doc.file, checksum);
+          this.recordsRead.set(doc.file, [...((value as Record<string, unknown[]>)[doc.records!.field] ?? [])]);
+        }
+      }
     }
     return this.cache.get(doc.file) as z.infer<S>;
   }
@@ -126,15 +171,15 @@ export class Transaction {
   }
 
   /**
-   * The text a document has once this transaction commits: what it writes, or else what is stored,
-   * neither parsed nor validated (a view records what it was derived from with it). A changed
-   * document's text exists only while the views are rendered.
+   * What identifies the text a document has once this transaction commits (seal.ts's digestOf:
+   * a view records what it was derived from with it), without parsing or validating it. A changed
+   * document's digest is known only while the views are rendered.
    */
-  async finalText(doc: DocSpec): Promise<string | null> {
-    if (!this.dirty.has(doc.file)) return this.storedText(doc);
+  async finalDigest(doc: DocSpec): Promise<string> {
+    if (!this.dirty.has(doc.file)) return this.trusted.get(doc.file) ?? digestOf((await this.storedText(doc)) ?? '');
     const text = this.newTexts.get(doc.file);
-    if (text === undefined) throw new Error(`finalText(${doc.file}) of a changed document is known only while the views are rendered`);
-    return text;
+    if (text === undefined) throw new Error(`finalDigest(${doc.file}) of a changed document is known only while the views are rendered`);
+    return this.newChecksums.get(doc.file) ?? digestOf(text);
   }
 
   /**
@@ -151,6 +196,24 @@ export class Transaction {
     this.specs.set(doc.file, doc);
     this.cache.set(doc.file, value);
     this.dirty.add(doc.file);
+    this.changedRecords.set(doc.file, 'all');
+  }
+
+  /**
+   * set() for a records document whose change touched only the records in `changed` (new ones and
+   * the fields outside the list may change too): every other record is written back as it was read,
+   * neither serialized nor validated again, which at 5,000 tasks is most of a commit's work. A
+   * record changed but not named here is not written: call set() when unsure. The test suite sets
+   * WT_COORD_CHECK_RECORDS=1, under which the commit serializes the others anyway and refuses a
+   * change left unnamed.
+   */
+  setRecords<S extends z.ZodType>(doc: DocSpec<S>, value: z.infer<S>, changed: readonly object[]): void {
+    const before = this.changedRecords.get(doc.file);
+    this.set(doc, value);
+    if (before === 'all') return; // set() was called: anything may have changed
+    const named = before ?? new Set<unknown>();
+    for (const record of changed) named.add(record);
+    this.changedRecords.set(doc.file, named);
   }
 
   isDirty(doc: DocSpec): boolean {
@@ -191,9 +254,10 @@ export class Transaction {
     // its schema, or a view file someone corrupted, refuses the whole change with nothing written.
     const texts = [...this.dirty].map((file) => {
       const spec = this.specs.get(file)!;
-      return [file, toRecordsText(spec.schema.parse(this.cache.get(file)))] as const; // never write what we could not read back
+      const text = spec.records ? this.recordsText(spec, spec.records) : plainText(spec, this.cache.get(file));
+      this.newTexts.set(file, text);
+      return [file, text] as const;
     });
-    for (const [file, text] of texts) this.newTexts.set(file, text);
     if (this.dirty.size > 0 && render) await render(this);
     const change: Change = { docs: texts, files: [...this.files], appends: this.appends, events: this.events };
     if (this.source.commitAll) {
@@ -206,6 +270,36 @@ export class Transaction {
       await this.source.writeEvents(this.events);
     }
     for (const hook of this.afterCommitHooks) await hook();
+  }
+
+  /**
+   * A records document's new text, sealed. Never written unvalidated: a record whose line is the
+   * one this build wrote there (read back trusted) was validated then; every other is validated now.
+   */
+  private recordsText(spec: DocSpec, { field, record }: RecordsSpec): string {
+    const value = this.cache.get(spec.file) as Record<string, unknown> | null;
+    const items = value?.[field];
+    if (!Array.isArray(items)) return plainText(spec, value); // not a list: the document's schema refuses it
+    const header = spec.schema.parse({ ...value, [field]: [] }) as Record<string, unknown>;
+    const read = this.recordsRead.get(spec.file) ?? [];
+    const lines0 = this.trusted.has(spec.file) ? recordLinesOf(this.readTexts.get(spec.file)!, field) : null;
+    const stored = lines0?.length === read.length ? lines0 : null;
+    const named = this.changedRecords.get(spec.file);
+    const lines = items.map((item: unknown, i) => {
+      if (stored !== null && named !== undefined && named !== 'all' && item === read[i] && !named.has(item)) {
+        if (CHECK_RECORDS && JSON.stringify(item) !== stored[i]) throw new Error(`${spec.file}: record ${i} changed but setRecords() did not name it (it would not have been written)`);
+        return stored[i]!;
+      }
+      const line = JSON.stringify(item);
+      if (stored !== null && line === stored[i]) return line;
+      const checked = record.safeParse(item);
+      if (checked.success) return JSON.stringify(checked.data);
+      spec.schema.parse(value); // throws the document's own error, which names the record's place in it
+      throw checked.error;
+    });
+    const { text, checksum } = seal(toRecordsText(header, { field, lines }));
+    this.newChecksums.set(spec.file, checksum);
+    return text;
   }
 
   private async writeViews(): Promise<void> {
@@ -256,9 +350,16 @@ async function recover(tx: Transaction): Promise<void> {
   await removeStaleTempFiles(tx.dir, names);
 }
 
+/** Any document but a records one: validated whole, then written in the records layout. */
+function plainText(spec: DocSpec, value: unknown): string {
+  return toRecordsText(spec.schema.parse(value)); // never write what we could not read back
+}
+
 /** A consistent read without the lock: every document is replaced atomically, so any read is whole. */
 export async function readDoc<S extends z.ZodType>(dir: string, doc: DocSpec<S>): Promise<z.infer<S>> {
   const remote = remoteStoreFor(dir);
   if (remote) return (await remote).readDoc(dir, doc) as Promise<z.infer<S>>;
-  return readJsonFile(path.join(dir, doc.file), doc.schema, doc.empty);
+  const file = path.join(dir, doc.file);
+  const text = await readTextIfExists(file);
+  return text === null ? doc.empty() : parseStored(file, text, doc).value;
 }

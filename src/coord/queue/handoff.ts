@@ -50,7 +50,7 @@ export async function handoffTask(coordDir: string, fromId: number, taskInput: s
     task.claimed_at = now.toISOString();
     me.assigned_tasks = me.assigned_tasks.filter((t) => t !== taskId);
     if (!target.assigned_tasks.includes(taskId)) target.assigned_tasks.push(taskId);
-    tx.set(tasksDoc, tasks);
+    tx.setRecords(tasksDoc, tasks, [task]);
     tx.set(instancesDoc, registry);
     await touchInstance(tx, fromId, now);
 

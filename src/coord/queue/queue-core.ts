@@ -41,8 +41,17 @@ export async function openQueue(tx: Transaction, settings?: QueueSettings, expir
   return queue;
 }
 
+/** Saves the queue, any task of which may have changed. */
 export function save(queue: Queue): void {
   queue.tx.set(tasksDoc, queue.doc);
+}
+
+/**
+ * Saves the queue when of its tasks only `tasks` changed (its other fields, next_token and
+ * lost_leases, may have too): the others are written back as read (Transaction.setRecords).
+ */
+export function saveTasks(queue: Queue, ...tasks: Task[]): void {
+  queue.tx.setRecords(tasksDoc, queue.doc, tasks);
 }
 
 export function saveInstances(queue: Queue): void {
@@ -88,7 +97,7 @@ export async function releaseClaim(queue: Queue, task: Task, why: string, outcom
   task.claimed_by = null;
   if (task.status === 'failed') task.completed_at = queue.now.toISOString();
   task.result = why;
-  save(queue);
+  saveTasks(queue, task);
   await afterTaskReleased(queue.tx, task, instanceByName(queue, holderName) ?? null);
 }
 

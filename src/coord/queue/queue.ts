@@ -27,6 +27,7 @@ import {
   requireInstance,
   save,
   saveInstances,
+  saveTasks,
   tasksById,
   type Queue,
 } from './queue-core.js';
@@ -65,7 +66,7 @@ function claim(queue: Queue, task: Task, instance: Instance): void {
   instance.assigned_tasks = [...instance.assigned_tasks.filter((t) => t !== task.id), task.id];
   instance.progress = 0;
   instance.progress_message = null;
-  save(queue);
+  saveTasks(queue, task);
   saveInstances(queue);
   queue.tx.event({ type: 'task.claimed', instance: instance.name, data: { task: task.id, token: task.token, attempt: task.attempts } });
 }
@@ -169,7 +170,7 @@ async function claimOrResume(coordDir: string, instanceId: number, opts: Request
     await touchInstance(tx, instanceId, queue.now);
     if (queue.doc.lost_leases[me.name]) {
       delete queue.doc.lost_leases[me.name]; // asking for work acknowledges the lost lease
-      save(queue);
+      saveTasks(queue);
     }
     const byId = tasksById(queue.doc);
     seen(me.main_repo, byId);
@@ -186,7 +187,8 @@ async function claimOrResume(coordDir: string, instanceId: number, opts: Request
       return { kind: 'claimed', task, briefing: taskBriefing(task, byId, 'claimed') };
     }
     if (held.length > 0 && !opts.another) return { kind: 'resumed', task: held[0]!, briefing: taskBriefing(held[0]!, byId, 'resumed') };
-    const best = queue.doc.tasks.filter((t) => isReady(t, byId)).sort(byPriority)[0];
+    let best: Task | undefined; // the first by priority: one pass, not a sort of every ready task
+    for (const t of queue.doc.tasks) if (isReady(t, byId) && (best === undefined || byPriority(t, best) < 0)) best = t;
     if (!best) return nothingReady(queue);
     claim(queue, best, me);
     return { kind: 'claimed', task: best, briefing: taskBriefing(best, byId, 'claimed') };
@@ -243,7 +245,7 @@ export async function completeTask(coordDir: string, instanceId: number, taskId:
     me.assigned_tasks = me.assigned_tasks.filter((t) => t !== task.id);
     me.progress = 1;
     me.progress_message = `completed ${task.id}`;
-    save(queue);
+    saveTasks(queue, task);
     saveInstances(queue);
     const byId = tasksById(queue.doc);
     const unblocked = queue.doc.tasks.filter((t) => t.dependencies.includes(task.id) && isReady(t, byId));

@@ -5,12 +5,11 @@
 //   progress-reports.json  every instance's latest progress, task and message
 // Most calls change only instances.json (a heartbeat, a channel, a path claim), and what the views
 // take from instances there is small: the lease expiries, the progress. task-assignments.json
-// records the SHA-1 of the tasks.json it was rendered from; when tasks.json is unchanged and still
-// has that digest, such a call updates those parts in the current views instead of parsing and
-// validating the whole queue again (at 5,000 tasks that was most of the call). Anything else (a
+// records the digest of the tasks.json it was rendered from (its checksum: src/store/seal.ts); when
+// tasks.json is unchanged and still has that digest, such a call updates those parts in the current
+// views instead of parsing the whole queue again (at 5,000 tasks that was most of the call). Anything else (a
 // digest that differs, a hand-edited tasks.json, a view that does not read back, an instance added
 // or removed) renders both views from the documents.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists, toRecordsText } from '../../lib/json-file.js';
@@ -25,7 +24,7 @@ export const PROGRESS_REPORTS_VIEW = 'progress-reports.json';
 export const QUEUE_VIEWS = [TASK_ASSIGNMENTS_VIEW, PROGRESS_REPORTS_VIEW];
 
 
-export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings, tasksSha1: string) {
+export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings, tasksDigest: string) {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const byName = new Map(instances.map((i) => [i.name, i]));
   const ready = (t: Task) => t.status === 'available' && t.dependencies.every((d) => byId.get(d)?.status === 'done');
@@ -40,7 +39,7 @@ export function taskAssignmentsView(tasks: Task[], instances: Instance[], settin
     done: ids('done'),
     failed: ids('failed'),
     cancelled: ids('cancelled'),
-    tasks_sha1: tasksSha1,
+    tasks_digest: tasksDigest,
   };
 }
 
@@ -75,18 +74,18 @@ function parseObject(text: string): Record<string, unknown> | null {
 const assignmentsViewSchema = z.object({
   assignments: z.record(z.string(), z.object({ instance: z.string().nullable(), description: z.string(), claimed_at: z.string().nullable(), lease_expires_at: z.string() })),
   by_instance: z.record(z.string(), z.array(z.string())),
-  tasks_sha1: z.string(),
+  tasks_digest: z.string(),
 });
 type AssignmentsView = z.infer<typeof assignmentsViewSchema>;
 
 /**
  * The views with only what instances.json gives them brought up to date, or null when the current
  * task-assignments.json cannot be trusted for the rest: not what this code renders from a
- * tasks.json with digest `tasksSha1`, or for another set of instances.
+ * tasks.json with digest `tasksDigest`, or for another set of instances.
  */
-function updatedViews(current: Record<string, unknown> | null, tasksSha1: string, instances: Instance[], settings: QueueSettings): { assignments: Record<string, unknown>; progress: unknown } | null {
+function updatedViews(current: Record<string, unknown> | null, tasksDigest: string, instances: Instance[], settings: QueueSettings): { assignments: Record<string, unknown>; progress: unknown } | null {
   const parsed = current && assignmentsViewSchema.safeParse(current);
-  if (!parsed?.success || parsed.data.tasks_sha1 !== tasksSha1) return null;
+  if (!parsed?.success || parsed.data.tasks_digest !== tasksDigest) return null;
   const view: AssignmentsView = parsed.data;
   const names = instances.map((i) => i.name);
   const viewNames = Object.keys(view.by_instance);
@@ -112,23 +111,21 @@ function progressOf(instances: Instance[], heldTask: (i: Instance) => { id: stri
   };
 }
 
-const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
-
 /** Writes both views from the transaction's documents (also used by `doctor --fix`). */
 export async function writeQueueViews(tx: Transaction): Promise<void> {
   const { instances } = await tx.get(instancesDoc);
   const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : DEFAULT_QUEUE_SETTINGS;
-  const tasksSha1 = sha1((await tx.finalText(tasksDoc)) ?? '');
+  const tasksDigest = await tx.finalDigest(tasksDoc);
   const assignmentsFile = path.join(tx.dir, TASK_ASSIGNMENTS_VIEW);
   const progressFile = path.join(tx.dir, PROGRESS_REPORTS_VIEW);
   const [currentAssignments, currentProgress] = await Promise.all([readTextIfExists(assignmentsFile), readTextIfExists(progressFile)]);
-  const updated = tx.isDirty(tasksDoc) || currentAssignments === null ? null : updatedViews(parseObject(currentAssignments), tasksSha1, instances, settings);
+  const updated = tx.isDirty(tasksDoc) || currentAssignments === null ? null : updatedViews(parseObject(currentAssignments), tasksDigest, instances, settings);
   if (updated) {
     stageView(tx, assignmentsFile, currentAssignments, toRecordsText(updated.assignments), true);
     stageView(tx, progressFile, currentProgress, toRecordsText(updated.progress));
     return;
   }
   const { tasks } = await tx.get(tasksDoc);
-  stageView(tx, assignmentsFile, currentAssignments, toRecordsText(taskAssignmentsView(tasks, instances, settings, tasksSha1)));
+  stageView(tx, assignmentsFile, currentAssignments, toRecordsText(taskAssignmentsView(tasks, instances, settings, tasksDigest)));
   stageView(tx, progressFile, currentProgress, toRecordsText(progressReportsView(tasks, instances)));
 }

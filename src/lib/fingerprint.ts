@@ -1,0 +1,52 @@
+// A fingerprint of a text or of bytes: 64 bits, as 16 hex digits, that change when any byte does.
+// For telling "the same as before" from "edited" or "torn", never for security. node:crypto would
+// do it (SHA-1), but loading it costs every coordinate.sh call ~5 ms (it brings Node's streams with
+// it), more than fingerprinting a 5,000-task queue takes here.
+//
+// Two lanes of MurmurHash3's 32-bit mixing with different constants over the UTF-8 bytes, four at a
+// time, each finished with Murmur's avalanche step; the length goes in too. A random edit matches
+// by chance about once in 2^64 edits.
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+const D1 = 0x85ebca6b;
+const D2 = 0xc2b2ae35;
+
+function finish(h: number, length: number): number {
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, D1);
+  h ^= h >>> 13;
+  h = Math.imul(h, D2);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function fingerprint(data: string | Uint8Array): string {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  // A Buffer that owns its memory starts 8-byte aligned; a small one may be a slice of Node's pool
+  // at any offset, and an Int32Array needs 4: copy that one (it is small).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
+  const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+  let a = 0x9747b28c;
+  let b = 0x5bd1e995;
+  for (let i = 0; i < words.length; i++) {
+    let k = Math.imul(words[i]!, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    a ^= k;
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    let m = Math.imul(words[i]!, D1);
+    m = (m << 16) | (m >>> 16);
+    m = Math.imul(m, D2);
+    b ^= m;
+    b = (b << 17) | (b >>> 15);
+    b = (Math.imul(b, 9) + 0x38495ab5) | 0;
+  }
+  for (let i = words.length * 4; i < aligned.length; i++) {
+    a = Math.imul(a ^ aligned[i]!, C1);
+    b = Math.imul(b ^ aligned[i]!, D1);
+  }
+  return finish(a, aligned.length).toString(16).padStart(8, '0') + finish(b, aligned.length).toString(16).padStart(8, '0');
+}
