@@ -120,6 +120,20 @@ describe('reading the configuration', () => {
     assert.equal((await copyOf()).config.max_attempts, 7, 'rewritten from the file');
   });
 
+  it('a copy sealed by the build that wrote it is used as written; edited by hand under its seal, it is validated and rebuilt', async () => {
+    const copyFile = path.join(coordDir(), CONFIG_COPY_FILE);
+    await writeYaml('max_attempts: 6\n');
+    const r = await coordinate(repo, 1, ['request-task']);
+    assert.ok(r.exitCode === 0 || r.exitCode === 3, String(r.stderr));
+    const sealed = await fs.readFile(copyFile, 'utf8');
+    assert.match(sealed, /"max_attempts": 6,[^]*"checksum": "[0-9a-f]{16}:[0-9a-f]{16}"\n\}\n$/, 'the call that rebuilt the copy sealed it (src/lib/seal.ts)');
+    await fs.writeFile(copyFile, sealed.replace('"max_attempts": 6', '"max_attempts": "six"'));
+    const again = await coordinate(repo, 1, ['status']);
+    assert.equal(again.exitCode, 0, String(again.stderr));
+    await coordinate(repo, 1, ['request-task']);
+    assert.equal((await copyOf()).config.max_attempts, 6, 'the edited copy failed its schema and was rebuilt from wt-coord.yaml');
+  });
+
   it('--help shows the defaults the schema holds', async () => {
     const help = String((await cli(repo.dir, ['spawn', '--help'])).stdout).replace(/\s+/g, ' ');
     assert.match(help, new RegExp(`default: install in wt-coord\\.yaml, else ${defaultConfig().install}`));

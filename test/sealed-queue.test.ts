@@ -1,4 +1,4 @@
-// tasks.json is sealed (src/store/seal.ts): a build reads the queue it wrote without validating it
+// tasks.json is sealed (src/lib/seal.ts): a build reads the queue it wrote without validating it
 // again, and writes it validating only the tasks that changed (src/store/store.ts, setRecords).
 // What must hold: nothing unvalidated is ever written, and any text not exactly as this build
 // wrote it (edited by hand, torn, from another build) is validated like any other document.
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fingerprint } from '../src/lib/fingerprint.js';
 import { toRecordsText } from '../src/lib/json-file.js';
-import { intactChecksum, readSeal, seal } from '../src/store/seal.js';
+import { intactChecksum, readSeal, seal } from '../src/lib/seal.js';
 import { transact } from '../src/store/store.js';
 import { tasksDoc, type Task, type TasksFile } from '../src/coord/queue/tasks.js';
 import { agent, leader, queueRepo, type QueueRepo } from './tasks-fixtures.js';

@@ -10,7 +10,7 @@ import { progressReportsView, taskAssignmentsView } from '../src/coord/views/que
 import { readQueueSettings } from '../src/coord/queue/queue-settings.js';
 import { tasksDoc } from '../src/coord/queue/tasks.js';
 import { instancesDoc } from '../src/coord/instances/instances.js';
-import { readSeal } from '../src/store/seal.js';
+import { readSeal } from '../src/lib/seal.js';
 import { fingerprint } from '../src/lib/fingerprint.js';
 
 /** Puts instance-1's heartbeat an hour back (as after a long think), so any verb must renew it. */
@@ -75,7 +75,7 @@ async function fullRender(q: QueueRepo): Promise<{ assignments: unknown; progres
   const { tasks } = tasksDoc.schema.parse(JSON.parse(tasksText));
   const { instances } = instancesDoc.schema.parse(JSON.parse(readFileSync(path.join(q.coordDir, 'instances.json'), 'utf8')));
   const settings = await readQueueSettings(q.repo.dir, q.coordDir);
-  // The digest the build under test gives it: the checksum it sealed it with, unless edited since (src/store/seal.ts).
+  // The digest the build under test gives it: the checksum it sealed it with, unless edited since (src/lib/seal.ts).
   const digest = readSeal(tasksText)?.checksum ?? fingerprint(tasksText);
   return { assignments: JSON.parse(JSON.stringify(taskAssignmentsView(tasks, instances, settings, digest))), progress: JSON.parse(JSON.stringify(progressReportsView(tasks, instances))) };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { readTextIfExists } from '../lib/json-file.js';
+import { intactChecksum, seal } from '../lib/seal.js';
 import { CONFIG_FILE, configSchema, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -28,6 +29,11 @@ async function readCopy(coordDir: string): Promise<z.infer<typeof configCopySche
   const text = await readTextIfExists(path.join(coordDir, CONFIG_COPY_FILE));
   if (text === null) return null;
   try {
+    // Sealed by this build when it wrote what it had validated (lib/seal.ts): no schema to compile.
+    if (intactChecksum(text) !== null) {
+      const { version, source, config } = JSON.parse(text) as z.infer<typeof configCopySchema>;
+      return { version, source, config };
+    }
     const parsed = configCopySchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null; // a copy that does not validate is rebuilt, never trusted
   } catch {
@@ -37,7 +43,7 @@ async function readCopy(coordDir: string): Promise<z.infer<typeof configCopySche
 
 /** Records `config` as what `source` (wt-coord.yaml's text) sets; a copy that already says so is left alone. */
 export async function writeConfigCopy(coordDir: string, source: string | null, config: Config): Promise<void> {
-  const text = `${JSON.stringify({ version: 1, source, config }, null, 2)}\n`;
+  const { text } = seal(`${JSON.stringify({ version: 1, source, config: configSchema.parse(config) }, null, 2)}\n`);
   const file = path.join(coordDir, CONFIG_COPY_FILE);
   if ((await readTextIfExists(file)) === text) return;
   // Derived from wt-coord.yaml: atomic against a killed writer, no fsync (a lost copy is rebuilt).

@@ -501,6 +501,10 @@ export class ObjectSchema extends Schema {
   extend(more: Record<string, Schema>): ObjectSchema {
     return new ObjectSchema({ ...this.shape, ...more }, this.unknownKeys);
   }
+
+  omit(mask: Record<string, true>): ObjectSchema {
+    return new ObjectSchema(Object.fromEntries(Object.entries(this.shape).filter(([key]) => !mask[key])), this.unknownKeys);
+  }
 }
 
 class RecordSchema extends Schema {

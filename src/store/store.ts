@@ -14,7 +14,7 @@ import { FileLock, type LockOptions } from '../lib/lock.js';
 import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
 import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
 import { remoteStoreFor, type FenceRule } from './remote.js';
-import { CHECKSUM_KEY, digestOf, intactChecksum, seal } from './seal.js';
+import { CHECKSUM_KEY, digestOf, intactChecksum, seal } from '../lib/seal.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
   /** File name inside the coordination folder. */
@@ -27,12 +27,15 @@ export interface DocSpec<S extends z.ZodType = z.ZodType> {
 /**
  * A document that holds many records in one list (tasks.json): it is sealed (seal.ts), so a
  * transaction reads what this build wrote without validating it again, and writes it validating
- * only the records that changed. `record` is the schema of one item of the list `field`; the
- * document's schema must take that list as a plain z.array(record), with no rule across its items.
+ * only the records that changed. `record` is the schema of one item of the list `field`, `header`
+ * the document's schema without that list (zod's omit): the document's schema must take the list
+ * as a plain z.array(record), with no rule across its items. (Neither big schema is compiled on
+ * that path: zod-lite's compiling one costs a call a few milliseconds.)
  */
 export interface RecordsSpec {
   field: string;
   record: z.ZodType;
+  header: z.ZodType;
 }
 
 /** Declares a source-of-truth document. The list `doctor` and checkpoints walk is src/coord/documents.ts. */
@@ -276,11 +279,14 @@ export class Transaction {
    * A records document's new text, sealed. Never written unvalidated: a record whose line is the
    * one this build wrote there (read back trusted) was validated then; every other is validated now.
    */
-  private recordsText(spec: DocSpec, { field, record }: RecordsSpec): string {
+  private recordsText(spec: DocSpec, records: RecordsSpec): string {
+    const { field, record } = records;
     const value = this.cache.get(spec.file) as Record<string, unknown> | null;
     const items = value?.[field];
     if (!Array.isArray(items)) return plainText(spec, value); // not a list: the document's schema refuses it
-    const header = spec.schema.parse({ ...value, [field]: [] }) as Record<string, unknown>;
+    const header = records.header.parse(value) as Record<string, unknown>;
+    // The fields in the order they were read (the schema's, when it was written), the list in its place.
+    const layout = Object.fromEntries(Object.keys({ ...value, ...header }).filter((key) => key === field || key in header).map((key) => [key, key === field ? [] : header[key]]));
     const read = this.recordsRead.get(spec.file) ?? [];
     const lines0 = this.trusted.has(spec.file) ? recordLinesOf(this.readTexts.get(spec.file)!, field) : null;
     const stored = lines0?.length === read.length ? lines0 : null;
@@ -297,7 +303,7 @@ export class Transaction {
       spec.schema.parse(value); // throws the document's own error, which names the record's place in it
       throw checked.error;
     });
-    const { text, checksum } = seal(toRecordsText(header, { field, lines }));
+    const { text, checksum } = seal(toRecordsText(layout, { field, lines }));
     this.newChecksums.set(spec.file, checksum);
     return text;
   }

@@ -12,7 +12,7 @@ import { clockTime, terminalText } from '../messages/message-format.js';
 import { postMessage } from '../messages/messages.js';
 import { normalizeClaimPattern, parsePattern, parsedOverlap, samePattern, type ParsedPattern } from './path-overlap.js';
 import { touchInstance } from '../instances/heartbeat.js';
-import { DEFAULT_QUEUE_SETTINGS, readQueueSettings } from '../queue/queue-settings.js';
+import { defaultQueueSettings, readQueueSettings } from '../queue/queue-settings.js';
 import { existingTaskId, tasksDoc } from '../queue/tasks.js';
 
 export const claimSchema = z.object({
@@ -50,7 +50,7 @@ export function isClaimLive(claim: Claim, instances: Instance[], leaseMs: number
 async function leaseFor(coordDir: string, instances: Instance[], options: ClaimOptions): Promise<number> {
   if (options.leaseMs !== undefined) return options.leaseMs;
   const mainRepo = instances[0]?.main_repo;
-  const settings = mainRepo ? await readQueueSettings(mainRepo, coordDir) : DEFAULT_QUEUE_SETTINGS;
+  const settings = mainRepo ? await readQueueSettings(mainRepo, coordDir) : defaultQueueSettings();
   return settings.leaseMinutes * 60_000;
 }
 

@@ -4,7 +4,7 @@
 import { WtError } from '../../lib/errors.js';
 import type { Transaction } from '../../store/store.js';
 import { instanceName, instancesDoc, type Instance } from '../instances/instances.js';
-import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from './queue-settings.js';
+import { defaultQueueSettings, readQueueSettings, type QueueSettings } from './queue-settings.js';
 import { afterTaskReleased } from './task-end.js';
 import { recordAttempt, taskNumber, tasksDoc, type Attempt, type Task, type TasksFile } from './tasks.js';
 // Whoever opens or saves the queue gets what ends with a task (task-end.ts: its path claims are released)
@@ -30,7 +30,7 @@ export async function settingsFor(tx: Transaction, explicit?: QueueSettings): Pr
   if (explicit) return explicit;
   const { instances } = await tx.get(instancesDoc);
   const main = instances[0]?.main_repo;
-  return main ? readQueueSettings(main, tx.dir) : DEFAULT_QUEUE_SETTINGS;
+  return main ? readQueueSettings(main, tx.dir) : defaultQueueSettings();
 }
 
 export async function openQueue(tx: Transaction, settings?: QueueSettings, expire = true): Promise<Queue> {

@@ -13,8 +13,13 @@ export function queueSettingsOf(config: Pick<Config, 'lease_minutes' | 'max_atte
   return { leaseMinutes: config.lease_minutes, maxAttempts: config.max_attempts };
 }
 
-/** For a coordination folder with no instance yet (nothing records its main checkout). */
-export const DEFAULT_QUEUE_SETTINGS: QueueSettings = queueSettingsOf(defaultConfig());
+/**
+ * For a coordination folder with no instance yet (nothing records its main checkout). A function,
+ * not a constant: computing it compiles the configuration's schema, which no call should pay at load.
+ */
+export function defaultQueueSettings(): QueueSettings {
+  return queueSettingsOf(defaultConfig());
+}
 
 /** The settings of the repository whose main checkout is `mainRepo` and coordination folder `coordDir`. */
 export async function readQueueSettings(mainRepo: string, coordDir: string): Promise<QueueSettings> {

@@ -75,8 +75,8 @@ export const tasksFileSchema = z.object({
 });
 export type TasksFile = z.infer<typeof tasksFileSchema>;
 
-/** Sealed, with one task per record (src/store/seal.ts): a call reads the queue it wrote without validating it again. */
-export const tasksDoc = defineDoc('tasks.json', tasksFileSchema, () => ({ version: 1 as const, next_id: 1, next_token: 1, tasks: [], lost_leases: {} }), { field: 'tasks', record: taskSchema });
+/** Sealed, with one task per record (src/lib/seal.ts): a call reads the queue it wrote without validating it again. */
+export const tasksDoc = defineDoc('tasks.json', tasksFileSchema, () => ({ version: 1 as const, next_id: 1, next_token: 1, tasks: [], lost_leases: {} }), { field: 'tasks', record: taskSchema, header: tasksFileSchema.omit({ tasks: true }) });
 
 /** Appends an ended claim to the task's history (the oldest go past MAX_ATTEMPTS_KEPT). */
 export function recordAttempt(task: Task, holder: { name: string; branch?: string; base_commit?: string; progress_message?: string | null } | null, outcome: Attempt['outcome'], reason: string | null, now: Date): void {

@@ -5,7 +5,7 @@
 //   progress-reports.json  every instance's latest progress, task and message
 // Most calls change only instances.json (a heartbeat, a channel, a path claim), and what the views
 // take from instances there is small: the lease expiries, the progress. task-assignments.json
-// records the digest of the tasks.json it was rendered from (its checksum: src/store/seal.ts); when
+// records the digest of the tasks.json it was rendered from (its checksum: src/lib/seal.ts); when
 // tasks.json is unchanged and still has that digest, such a call updates those parts in the current
 // views instead of parsing the whole queue again (at 5,000 tasks that was most of the call). Anything else (a
 // digest that differs, a hand-edited tasks.json, a view that does not read back, an instance added
@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { readTextIfExists, toRecordsText } from '../../lib/json-file.js';
 import { type Transaction } from '../../store/store.js';
 import { instancesDoc, type Instance } from '../instances/instances.js';
-import { DEFAULT_QUEUE_SETTINGS, readQueueSettings, type QueueSettings } from '../queue/queue-settings.js';
+import { defaultQueueSettings, readQueueSettings, type QueueSettings } from '../queue/queue-settings.js';
 import { tasksDoc, type Task } from '../queue/tasks.js';
 import { leaseExpiry } from '../queue/queue-core.js';
 
@@ -114,7 +114,7 @@ function progressOf(instances: Instance[], heldTask: (i: Instance) => { id: stri
 /** Writes both views from the transaction's documents (also used by `doctor --fix`). */
 export async function writeQueueViews(tx: Transaction): Promise<void> {
   const { instances } = await tx.get(instancesDoc);
-  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : DEFAULT_QUEUE_SETTINGS;
+  const settings = instances[0] ? await readQueueSettings(instances[0].main_repo, tx.dir) : defaultQueueSettings();
   const tasksDigest = await tx.finalDigest(tasksDoc);
   const assignmentsFile = path.join(tx.dir, TASK_ASSIGNMENTS_VIEW);
   const progressFile = path.join(tx.dir, PROGRESS_REPORTS_VIEW);

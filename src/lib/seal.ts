@@ -1,17 +1,18 @@
-// Sealed documents: a document of many records (tasks.json) ends with a checksum of the text before
-// it and of the build that wrote it:
+// Sealed files: a JSON file that every call reads (tasks.json, the configuration's copy config.json)
+// ends with a checksum of the text before it and of the build that wrote it:
 //
 //     "lost_leases": {},
 //     "checksum": "9f86d081884c7d65:b9e0aa01c1d3f2a4"
 //   }
 //
-// The store validates every document it writes. So a text whose checksum is intact, read by the
-// same build, is exactly what that build validated: it is parsed without validating it again,
-// which at 5,000 tasks is most of what a coordinate.sh call spends reading the queue. A text edited
-// by hand, torn, written by another build (whose schemas may differ) or by the PostgreSQL store
-// (which keeps JSON in its own layout) does not match, and is validated like any other.
-import { BUILD_ID } from '../lib/build-id.js';
-import { fingerprint } from '../lib/fingerprint.js';
+// wt-coord validates every such file before writing it. So a text whose checksum is intact, read
+// by the same build, is exactly what that build validated: it is parsed without validating it
+// again (at 5,000 tasks that was most of what a coordinate.sh call spent reading the queue, and for
+// any file, compiling its schema costs a call a few milliseconds). A text edited by hand, torn,
+// written by another build (whose schemas may differ) or by the PostgreSQL store (which keeps JSON
+// in its own layout) does not match, and is validated like any other.
+import { BUILD_ID } from './build-id.js';
+import { fingerprint } from './fingerprint.js';
 
 export const CHECKSUM_KEY = 'checksum';
 const TAIL = /,\n {2}"checksum": "([0-9a-f]{16}):([0-9a-f]{16})"\n\}\n$/;
