@@ -99,6 +99,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  define: { 'import.meta.url': '__wtImportMetaUrl' },
+  banner: { js: "const __wtImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 // Kits rendered before instance.cjs existed call dist/instance.js: keep it, as a forwarder.

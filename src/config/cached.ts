@@ -25,17 +25,17 @@ export const configCopySchema = z.object({
 
 const cache = new Map<string, Promise<Config>>();
 
-async function readCopy(coordDir: string): Promise<z.infer<typeof configCopySchema> | null> {
+async function readCopy(coordDir: string): Promise<(z.infer<typeof configCopySchema> & { sealed: boolean }) | null> {
   const text = await readTextIfExists(path.join(coordDir, CONFIG_COPY_FILE));
   if (text === null) return null;
   try {
     // Sealed by this build when it wrote what it had validated (lib/seal.ts): no schema to compile.
     if (intactChecksum(text) !== null) {
       const { version, source, config } = JSON.parse(text) as z.infer<typeof configCopySchema>;
-      return { version, source, config };
+      return { version, source, config, sealed: true };
     }
     const parsed = configCopySchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null; // a copy that does not validate is rebuilt, never trusted
+    return parsed.success ? { ...parsed.data, sealed: false } : null; // a copy that does not validate is rebuilt, never trusted
   } catch {
     return null;
   }
@@ -53,7 +53,11 @@ export async function writeConfigCopy(coordDir: string, source: string | null, c
 async function load(mainRepo: string, coordDir: string): Promise<Config> {
   const source = await readTextIfExists(path.join(mainRepo, CONFIG_FILE));
   const copy = await readCopy(coordDir);
-  if (copy && copy.source === source) return copy.config;
+  if (copy && copy.source === source) {
+    // Written by another build: sealed by this one for the next call (a folder it cannot write only loses the speed-up).
+    if (!copy.sealed) await writeConfigCopy(coordDir, source, copy.config).catch(() => undefined);
+    return copy.config;
+  }
   const { parseConfigText } = await import('./config.js');
   const config = parseConfigText(path.join(mainRepo, CONFIG_FILE), source);
   await writeConfigCopy(coordDir, source, config);

@@ -1,11 +1,17 @@
 // A fingerprint of a text or of bytes: 64 bits, as 16 hex digits, that change when any byte does.
-// For telling "the same as before" from "edited" or "torn", never for security. node:crypto would
-// do it (SHA-1), but loading it costs every coordinate.sh call ~5 ms (it brings Node's streams with
-// it), more than fingerprinting a 5,000-task queue takes here.
+// For telling "the same as before" from "edited" or "torn", never for security.
 //
-// Two lanes of MurmurHash3's 32-bit mixing with different constants over the UTF-8 bytes, four at a
-// time, each finished with Murmur's avalanche step; the length goes in too. A random edit matches
-// by chance about once in 2^64 edits.
+// A small one (most coordination files) is hashed here: two lanes of MurmurHash3's 32-bit mixing
+// with different constants over the UTF-8 bytes, four at a time, each finished with Murmur's
+// avalanche step, the length mixed in. node:crypto would cost such a call ~3 ms just to load (it
+// brings Node's streams with it). A large one (a 5,000-task queue is 1.5 MB) is hashed by
+// node:crypto's SHA-1, loaded then: native code hashes it in a third of the time this loop takes
+// in a fresh process, which more than pays for the loading. Either way a random edit matches by
+// chance about once in 2^64 edits.
+import { createRequire } from 'node:module';
+
+/** From this size on, SHA-1 (see above). */
+const NATIVE_FROM_BYTES = 128 * 1024;
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -23,6 +29,8 @@ function finish(h: number, length: number): number {
 }
 
 export function fingerprint(data: string | Uint8Array): string {
+  // UTF-16 length: within a factor of 3 of the byte length, which is enough to choose.
+  if (data.length >= NATIVE_FROM_BYTES) return sha1(data).slice(0, 16);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   // A Buffer that owns its memory starts 8-byte aligned; a small one may be a slice of Node's pool
   // at any offset, and an Int32Array needs 4: copy that one (it is small).
@@ -49,4 +57,13 @@ export function fingerprint(data: string | Uint8Array): string {
     b = Math.imul(b ^ aligned[i]!, D1);
   }
   return finish(a, aligned.length).toString(16).padStart(8, '0') + finish(b, aligned.length).toString(16).padStart(8, '0');
+}
+
+type Crypto = typeof import('node:crypto');
+let crypto: Crypto | undefined;
+
+function sha1(data: string | Uint8Array): string {
+  // A require, not an import: the light entries load built-ins only where they are used (lib/child-process.ts says why).
+  crypto ??= createRequire(import.meta.url)('node:crypto') as Crypto;
+  return crypto.createHash('sha1').update(data).digest('hex');
 }
