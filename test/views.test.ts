@@ -126,3 +126,25 @@ describe('a call that changes only instances.json updates the views in place, an
     assert.deepEqual(await viewsOnDisk(q), await fullRender(q));
   });
 });
+
+test('task-assignments.json sorts every task into its place: claimed, free, waiting (on what), ended', () => {
+  const base = { description: 'd', claimed_by: null, priority: 1, dependencies: [] as string[], context: { files: [], hints: '' }, created_at: '2026-12-04T00:00:00.000Z', claimed_at: null, completed_at: null, attempts: 0, result: null, token: 0, history: [] };
+  const tasks = [
+    { ...base, id: 'task-001', status: 'done' as const },
+    { ...base, id: 'task-002', status: 'claimed' as const, claimed_by: 'instance-2', claimed_at: '2026-12-04T00:00:00.000Z', token: 3 },
+    { ...base, id: 'task-003', status: 'available' as const, dependencies: ['task-001'], priority: 2 },
+    { ...base, id: 'task-004', status: 'available' as const, dependencies: ['task-001', 'task-002', 'task-009'] },
+    { ...base, id: 'task-005', status: 'failed' as const },
+    { ...base, id: 'task-006', status: 'cancelled' as const },
+    { ...base, id: 'task-007', status: 'claimed' as const, claimed_by: 'instance-9', claimed_at: '2026-12-04T00:00:00.000Z' },
+    { ...base, id: 'task-008', status: 'available' as const },
+  ];
+  const instance = (name: string) => ({ name, last_seen: '2026-12-04T00:10:00.000Z' }) as never;
+  const view = taskAssignmentsView(tasks, [instance('instance-1'), instance('instance-2')], { leaseMinutes: 30, maxAttempts: 3 }, 'digest');
+  assert.deepEqual(Object.keys(view.assignments), ['task-002', 'task-007']);
+  assert.equal((view.assignments['task-002'] as { lease_expires_at: string }).lease_expires_at, '2026-12-04T00:40:00.000Z', 'from the holder\'s last call');
+  assert.deepEqual(view.by_instance, { 'instance-1': [], 'instance-2': ['task-002'] }, 'only registered instances');
+  assert.deepEqual(view.available, [{ id: 'task-003', priority: 2, description: 'd' }, { id: 'task-008', priority: 1, description: 'd' }]);
+  assert.deepEqual(view.waiting, [{ id: 'task-004', waiting_on: ['task-002', 'task-009'] }]);
+  assert.deepEqual([view.done, view.failed, view.cancelled, view.tasks_digest], [['task-001'], ['task-005'], ['task-006'], 'digest']);
+});

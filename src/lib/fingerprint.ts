@@ -29,8 +29,8 @@ function finish(h: number, length: number): number {
 }
 
 export function fingerprint(data: string | Uint8Array): string {
-  // UTF-16 length: within a factor of 3 of the byte length, which is enough to choose.
-  if (data.length >= NATIVE_FROM_BYTES) return sha1(data).slice(0, 16);
+  // Chosen by the UTF-8 length, so that a text and its bytes always take the same way.
+  if ((typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length) >= NATIVE_FROM_BYTES) return sha1(data).slice(0, 16);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   // A Buffer that owns its memory starts 8-byte aligned; a small one may be a slice of Node's pool
   // at any offset, and an Int32Array needs 4: copy that one (it is small).

@@ -10,6 +10,11 @@ import { ioError } from './io-error.js';
  * is opened without blocking and refused by type.
  */
 export async function readTextIfExists(file: string): Promise<string | null> {
+  return (await readBytesIfExists(file))?.toString('utf8') ?? null;
+}
+
+/** readTextIfExists's bytes, undecoded (a sealed document's checksum is checked on them). */
+export async function readBytesIfExists(file: string): Promise<Buffer | null> {
   let fd: number;
   try {
     fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
@@ -20,8 +25,8 @@ export async function readTextIfExists(file: string): Promise<string | null> {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InvalidFileError(file, `not a regular file (${kindOf(stat)})`, 'move it away: wt-coord keeps only regular files there');
-    // Bytes, then text: readFileSync(fd, 'utf8') reads 8 KiB at a time, three times slower on a 1.5 MB queue.
-    return readFileSync(fd).toString('utf8');
+    // Bytes, decoded by the caller: readFileSync(fd, 'utf8') reads 8 KiB at a time, three times slower on a 1.5 MB queue.
+    return readFileSync(fd);
   } catch (error) {
     throw ioError('read', file, error);
   } finally {

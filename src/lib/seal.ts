@@ -28,17 +28,21 @@ export function seal(text: string): { text: string; checksum: string } {
   return { text: `${body},\n  "${CHECKSUM_KEY}": "${checksum}"\n}\n`, checksum };
 }
 
-/** The seal of a text unchanged since some build sealed it (`build`: that build's fingerprint); null for any other text. */
-export function readSeal(text: string, onlyBuild?: string): { build: string; checksum: string } | null {
-  const tail = TAIL.exec(text.slice(-TAIL_LENGTH));
+/**
+ * The seal of a text (or of its UTF-8 bytes, which spares encoding it again) unchanged since some
+ * build sealed it (`build`: that build's fingerprint); null for any other text.
+ */
+export function readSeal(data: string | Uint8Array, onlyBuild?: string): { build: string; checksum: string } | null {
+  const tail = TAIL.exec(typeof data === 'string' ? data.slice(-TAIL_LENGTH) : Buffer.from(data.subarray(-TAIL_LENGTH)).toString('latin1'));
   if (!tail || (onlyBuild !== undefined && tail[1] !== onlyBuild)) return null;
-  if (fingerprint(text.slice(0, text.length - TAIL_LENGTH)) !== tail[2]) return null;
+  const body = typeof data === 'string' ? data.slice(0, data.length - TAIL_LENGTH) : data.subarray(0, data.length - TAIL_LENGTH); // the tail is ASCII: as many bytes as characters
+  if (fingerprint(body) !== tail[2]) return null;
   return { build: tail[1]!, checksum: `${tail[1]}:${tail[2]}` };
 }
 
-/** The checksum of a sealed text written by this build and unchanged since; null for any other text. */
-export function intactChecksum(text: string): string | null {
-  return readSeal(text, BUILD)?.checksum ?? null;
+/** The checksum of a sealed text (or its bytes) written by this build and unchanged since; null for any other. */
+export function intactChecksum(data: string | Uint8Array): string | null {
+  return readSeal(data, BUILD)?.checksum ?? null;
 }
 
 /**

@@ -9,11 +9,12 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
 import { removeFile } from '../lib/remove.js';
-import { parseJsonText, readTextIfExists, recordLinesOf, toRecordsText } from '../lib/json-file.js';
+import { parseJsonText, readBytesIfExists, readTextIfExists, recordLinesOf, toRecordsText } from '../lib/json-file.js';
 import { FileLock, type LockOptions } from '../lib/lock.js';
 import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
 import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
 import { remoteStoreFor, type FenceRule } from './remote.js';
+import { fingerprint } from '../lib/fingerprint.js';
 import { CHECKSUM_KEY, digestOf, intactChecksum, seal } from '../lib/seal.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
@@ -47,8 +48,7 @@ export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: (
  * A stored document's value: validated, unless it is a sealed document this build wrote and
  * nobody changed since (then `trusted`: every record in it was validated when it was written).
  */
-function parseStored<S extends z.ZodType>(label: string, text: string, doc: DocSpec<S>): { value: z.infer<S>; checksum: string | null } {
-  const checksum = doc.records ? intactChecksum(text) : null;
+function parseStored<S extends z.ZodType>(label: string, text: string, doc: DocSpec<S>, checksum = doc.records ? intactChecksum(text) : null): { value: z.infer<S>; checksum: string | null } {
   if (checksum === null) return { value: parseJsonText(label, text, doc.schema), checksum };
   const value = JSON.parse(text) as Record<string, unknown>;
   delete value[CHECKSUM_KEY];
@@ -81,6 +81,8 @@ export interface DocSource {
   /** How a document is named in errors. */
   label(file: string): string;
   readText(file: string): Promise<string | null>;
+  /** The same as UTF-8 bytes, where the source has them: a sealed document's checksum is checked on them, not on the text encoded again. */
+  readBytes?(file: string): Promise<Buffer | null>;
   /** Every changed document, validated; views are written after them, events last. */
   writeDocs(texts: (readonly [string, string])[]): Promise<void>;
   writeEvents(events: EventInput[]): Promise<void>;
@@ -118,6 +120,7 @@ function folderSource(dir: string, lock: FileLock): DocSource {
   return {
     label: (file) => path.join(dir, file),
     readText: (file) => readTextIfExists(path.join(dir, file)),
+    readBytes: (file) => readBytesIfExists(path.join(dir, file)),
     writeDocs: (texts) => commitAll({ docs: texts, files: [], appends: [], events: [] }).then(() => undefined),
     writeEvents: (events) => commitAll({ docs: [], files: [], appends: [], events }).then(() => undefined),
     commitAll,
@@ -130,6 +133,8 @@ export class Transaction {
   private readonly specs = new Map<string, DocSpec>();
   /** Each document's text as this transaction first read it (null: absent). */
   private readonly readTexts = new Map<string, string | null>();
+  /** The checksum each sealed document had intact when read from bytes (null: not intact); absent: not checked yet. */
+  private readonly readSeals = new Map<string, string | null>();
   private readonly dirty = new Set<string>();
   private readonly events: EventInput[] = [];
   private readonly views = new Map<string, string>();
@@ -156,7 +161,7 @@ export class Transaction {
       const text = await this.storedText(doc);
       if (text === null) this.cache.set(doc.file, doc.empty());
       else {
-        const { value, checksum } = parseStored(this.source.label(doc.file), text, doc);
+        const { value, checksum } = parseStored(this.source.label(doc.file), text, doc, this.readSeals.get(doc.file));
         this.cache.set(doc.file, value);
         if (checksum !== null) {
           this.trusted.set(doc.file, checksum);
@@ -169,7 +174,11 @@ export class Transaction {
 
   /** A document's text as stored when this transaction first read it, unparsed (null: absent). */
   private async storedText(doc: DocSpec): Promise<string | null> {
-    if (!this.readTexts.has(doc.file)) this.readTexts.set(doc.file, await this.source.readText(doc.file));
+    if (!this.readTexts.has(doc.file)) {
+      const bytes = doc.records && this.source.readBytes ? await this.source.readBytes(doc.file) : undefined;
+      if (bytes) this.readSeals.set(doc.file, intactChecksum(bytes));
+      this.readTexts.set(doc.file, bytes === undefined ? await this.source.readText(doc.file) : (bytes?.toString('utf8') ?? null));
+    }
     return this.readTexts.get(doc.file)!;
   }
 
@@ -179,7 +188,11 @@ export class Transaction {
    * document's digest is known only while the views are rendered.
    */
   async finalDigest(doc: DocSpec): Promise<string> {
-    if (!this.dirty.has(doc.file)) return this.trusted.get(doc.file) ?? digestOf((await this.storedText(doc)) ?? '');
+    if (!this.dirty.has(doc.file)) {
+      const text = (await this.storedText(doc)) ?? '';
+      const seal = this.trusted.get(doc.file) ?? this.readSeals.get(doc.file);
+      return seal ?? (seal === null ? fingerprint(text) : digestOf(text)); // null: checked on reading, not intact
+    }
     const text = this.newTexts.get(doc.file);
     if (text === undefined) throw new Error(`finalDigest(${doc.file}) of a changed document is known only while the views are rendered`);
     return this.newChecksums.get(doc.file) ?? digestOf(text);
@@ -366,6 +379,6 @@ export async function readDoc<S extends z.ZodType>(dir: string, doc: DocSpec<S>)
   const remote = remoteStoreFor(dir);
   if (remote) return (await remote).readDoc(dir, doc) as Promise<z.infer<S>>;
   const file = path.join(dir, doc.file);
-  const text = await readTextIfExists(file);
-  return text === null ? doc.empty() : parseStored(file, text, doc).value;
+  const bytes = await readBytesIfExists(file);
+  return bytes === null ? doc.empty() : parseStored(file, bytes.toString('utf8'), doc, doc.records ? intactChecksum(bytes) : null).value;
 }

@@ -125,7 +125,7 @@ export function endClaimByOthers(queue: Queue, task: Task, outcome: Attempt['out
   if (task.claimed_by) queue.doc.lost_leases[task.claimed_by] = { task: task.id, token: task.token, expired_at: queue.now.toISOString(), why };
 }
 
-export function isReady(task: Task, byId: Map<string, Task>): boolean {
+export function isReady(task: Task, byId: TaskLookup): boolean {
   return task.status === 'available' && task.dependencies.every((d) => byId.get(d)?.status === 'done');
 }
 
@@ -133,8 +133,17 @@ export function byPriority(a: Task, b: Task): number {
   return a.priority - b.priority || compareText(a.created_at, b.created_at) || taskNumber(a.id) - taskNumber(b.id);
 }
 
-export function tasksById(doc: TasksFile): Map<string, Task> {
-  return new Map(doc.tasks.map((t) => [t.id, t]));
+/** The queue's tasks by id. */
+export type TaskLookup = Pick<Map<string, Task>, 'get' | 'has'>;
+
+/**
+ * The queue's tasks by id, indexed on the first lookup: a queue without dependencies needs none
+ * on most calls, and indexing 5,000 tasks costs a call ~1 ms.
+ */
+export function tasksById(doc: TasksFile): TaskLookup {
+  let index: Map<string, Task> | undefined;
+  const indexed = () => (index ??= new Map(doc.tasks.map((t) => [t.id, t])));
+  return { get: (id) => indexed().get(id), has: (id) => indexed().has(id) };
 }
 
 export function clip(text: string, max: number): string {

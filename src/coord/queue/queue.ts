@@ -30,6 +30,7 @@ import {
   saveTasks,
   tasksById,
   type Queue,
+  type TaskLookup,
 } from './queue-core.js';
 import type { QueueSettings } from './queue-settings.js';
 import { afterTaskCompleted, afterTaskReleased } from './task-end.js';
@@ -71,7 +72,7 @@ function claim(queue: Queue, task: Task, instance: Instance): void {
   queue.tx.event({ type: 'task.claimed', instance: instance.name, data: { task: task.id, token: task.token, attempt: task.attempts } });
 }
 
-function describeBlockers(task: Task, byId: Map<string, Task>): string {
+function describeBlockers(task: Task, byId: TaskLookup): string {
   const open = task.dependencies.map((d) => byId.get(d)!).filter((d) => d && d.status !== 'done');
   return open.map((d) => `${d.id} (${d.status}${d.claimed_by && d.status === 'claimed' ? ` by ${d.claimed_by}` : ''})`).join(', ');
 }
@@ -126,7 +127,7 @@ async function attemptCommits(task: Task, mainRepo: string | undefined): Promise
 }
 
 /** What an agent needs to start: the task, its context, and what its dependencies produced. */
-export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed' | 'resumed', commits: AttemptCommits = new Map()): string {
+export function taskBriefing(task: Task, byId: TaskLookup, kind: 'claimed' | 'resumed', commits: AttemptCommits = new Map()): string {
   const lines = [
     `${kind === 'resumed' ? 'You already hold' : 'Claimed'} ${task.id} (priority ${task.priority}, attempt ${task.attempts}, token ${task.token}): ${task.description}`,
   ];
@@ -152,7 +153,7 @@ export function taskBriefing(task: Task, byId: Map<string, Task>, kind: 'claimed
 
 export async function requestTask(coordDir: string, instanceId: number, opts: RequestOptions = {}): Promise<RequestResult> {
   let mainRepo: string | undefined;
-  let byIdSeen = new Map<string, Task>();
+  let byIdSeen: TaskLookup = new Map<string, Task>();
   const result = await claimOrResume(coordDir, instanceId, opts, (repo, byId) => {
     mainRepo = repo;
     byIdSeen = byId;
@@ -162,7 +163,7 @@ export async function requestTask(coordDir: string, instanceId: number, opts: Re
   return { ...result, briefing: taskBriefing(result.task, byIdSeen, result.kind, await attemptCommits(result.task, mainRepo)) };
 }
 
-async function claimOrResume(coordDir: string, instanceId: number, opts: RequestOptions, seen: (mainRepo: string, byId: Map<string, Task>) => void): Promise<RequestResult> {
+async function claimOrResume(coordDir: string, instanceId: number, opts: RequestOptions, seen: (mainRepo: string, byId: TaskLookup) => void): Promise<RequestResult> {
   const wanted = opts.taskId === undefined ? undefined : normalizeTaskId(opts.taskId);
   return transact(coordDir, async (tx) => {
     const queue = await openQueue(tx, opts.settings);

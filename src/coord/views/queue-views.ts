@@ -24,21 +24,36 @@ export const PROGRESS_REPORTS_VIEW = 'progress-reports.json';
 export const QUEUE_VIEWS = [TASK_ASSIGNMENTS_VIEW, PROGRESS_REPORTS_VIEW];
 
 
+/** One pass over the queue (at 5,000 tasks each pass is a measurable part of a call). */
 export function taskAssignmentsView(tasks: Task[], instances: Instance[], settings: QueueSettings, tasksDigest: string) {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
+  let byId: Map<string, Task> | undefined; // only a queue with dependencies needs it
+  const isDone = (id: string) => (byId ??= new Map(tasks.map((t) => [t.id, t]))).get(id)?.status === 'done';
   const byName = new Map(instances.map((i) => [i.name, i]));
-  const ready = (t: Task) => t.status === 'available' && t.dependencies.every((d) => byId.get(d)?.status === 'done');
-  const ids = (status: Task['status']) => tasks.filter((t) => t.status === status).map((t) => t.id);
+  const assignments = new Map<string, unknown>();
+  const byInstance = new Map(instances.map((i) => [i.name, [] as string[]]));
+  const available: { id: string; priority: number; description: string }[] = [];
+  const waiting: { id: string; waiting_on: string[] }[] = [];
+  const ended: Record<'done' | 'failed' | 'cancelled', string[]> = { done: [], failed: [], cancelled: [] };
+  for (const t of tasks) {
+    if (t.status === 'claimed') {
+      assignments.set(t.id, { instance: t.claimed_by, description: t.description, claimed_at: t.claimed_at, lease_expires_at: leaseExpiry(t, byName.get(t.claimed_by ?? ''), settings).toISOString(), token: t.token });
+      byInstance.get(t.claimed_by ?? '')?.push(t.id);
+    } else if (t.status === 'available') {
+      const waitingOn = t.dependencies.length === 0 ? [] : t.dependencies.filter((d) => !isDone(d));
+      if (waitingOn.length === 0) available.push({ id: t.id, priority: t.priority, description: t.description });
+      else waiting.push({ id: t.id, waiting_on: waitingOn });
+    } else {
+      ended[t.status].push(t.id);
+    }
+  }
   return {
-    assignments: Object.fromEntries(
-      tasks.filter((t) => t.status === 'claimed').map((t) => [t.id, { instance: t.claimed_by, description: t.description, claimed_at: t.claimed_at, lease_expires_at: leaseExpiry(t, byName.get(t.claimed_by ?? ''), settings).toISOString(), token: t.token }]),
-    ),
-    by_instance: Object.fromEntries(instances.map((i) => [i.name, tasks.filter((t) => t.status === 'claimed' && t.claimed_by === i.name).map((t) => t.id)])),
-    available: tasks.filter(ready).map((t) => ({ id: t.id, priority: t.priority, description: t.description })),
-    waiting: tasks.filter((t) => t.status === 'available' && !ready(t)).map((t) => ({ id: t.id, waiting_on: t.dependencies.filter((d) => byId.get(d)?.status !== 'done') })),
-    done: ids('done'),
-    failed: ids('failed'),
-    cancelled: ids('cancelled'),
+    assignments: Object.fromEntries(assignments),
+    by_instance: Object.fromEntries(byInstance),
+    available,
+    waiting,
+    done: ended.done,
+    failed: ended.failed,
+    cancelled: ended.cancelled,
     tasks_digest: tasksDigest,
   };
 }
