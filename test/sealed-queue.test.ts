@@ -163,3 +163,9 @@ describe('the queue of a repository, through the CLI and coordinate.sh', () => {
     assert.match(refused.err, /tasks\.json.*priority/);
   });
 });
+
+test('a text and its UTF-8 bytes have one fingerprint, small or large, ASCII or not', () => {
+  for (const text of ['a', 'héllo wörld ✓', 'x'.repeat(128 * 1024 - 1), 'x'.repeat(128 * 1024), `${'é'.repeat(50_000)}`, `${'✓'.repeat(43_700)}`, `${'✓'.repeat(43_690)}`]) {
+    assert.equal(fingerprint(text), fingerprint(Buffer.from(text, 'utf8')), `${text.length} characters, ${Buffer.byteLength(text)} bytes`);
+  }
+});

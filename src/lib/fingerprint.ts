@@ -29,8 +29,7 @@ function finish(h: number, length: number): number {
 }
 
 export function fingerprint(data: string | Uint8Array): string {
-  // Chosen by the UTF-8 length, so that a text and its bytes always take the same way.
-  if ((typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length) >= NATIVE_FROM_BYTES) return sha1(data).slice(0, 16);
+  if (isLarge(data)) return sha1(data).slice(0, 16);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   // A Buffer that owns its memory starts 8-byte aligned; a small one may be a slice of Node's pool
   // at any offset, and an Int32Array needs 4: copy that one (it is small).
@@ -57,6 +56,16 @@ export function fingerprint(data: string | Uint8Array): string {
     b = Math.imul(b ^ aligned[i]!, D1);
   }
   return finish(a, aligned.length).toString(16).padStart(8, '0') + finish(b, aligned.length).toString(16).padStart(8, '0');
+}
+
+/**
+ * Whether the data has NATIVE_FROM_BYTES UTF-8 bytes or more, so that a text and its bytes always
+ * take the same way. A text has at least as many bytes as UTF-16 units and at most three times as
+ * many: they are counted only between the two (counting 1.5 MB would cost a call a millisecond).
+ */
+function isLarge(data: string | Uint8Array): boolean {
+  if (typeof data !== 'string' || data.length >= NATIVE_FROM_BYTES || data.length * 3 < NATIVE_FROM_BYTES) return data.length >= NATIVE_FROM_BYTES;
+  return Buffer.byteLength(data, 'utf8') >= NATIVE_FROM_BYTES;
 }
 
 type Crypto = typeof import('node:crypto');
