@@ -9,7 +9,7 @@
 // what each output holds, to see what a verb loads (bench/verbs.bench.mjs measures what it costs).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,18 +91,7 @@ const light = await build({
 if (light.metafile) await writeFile(`${outdir}/meta-light.json`, JSON.stringify(light.metafile));
 // instance.cjs loads instance-main.cjs as a vm script, where import() would need an experimental option.
 if ((await readFile(`${outdir}/instance-main.cjs`, 'utf8')).includes('import(')) throw new Error('dist/instance-main.cjs holds a dynamic import(): load node built-ins with src/lib/child-process.ts\'s createRequire pattern, bundle the rest');
-await build({
-  entryPoints: { instance: 'scripts/code-cache-loader.cjs' },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  define: { 'import.meta.url': '__wtImportMetaUrl' },
-  banner: { js: "const __wtImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
+await copyFile(path.join(root, 'scripts/code-cache-loader.cjs'), `${outdir}/instance.cjs`);
 // Kits rendered before instance.cjs existed call dist/instance.js: keep it, as a forwarder.
 await writeFile(`${outdir}/instance.js`, "#!/usr/bin/env node\n// Kits made by an older wt-coord call this file; `wt-coord refresh` points them at instance.cjs.\nimport './instance.cjs';\n");
 

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import { ROOT, cli, gitRepo, instanceDir, type TempRepo } from './helpers.js';
-import { fingerprint } from '../src/lib/fingerprint.js';
 
 let repo: TempRepo;
 let entry: string;
@@ -27,16 +26,18 @@ after(() => repo.cleanup());
 
 const whoami = () => execa(process.execPath, [entry, '--instance-dir', path.join(instanceDir(repo, 1), '.claude-instance'), 'whoami'], { cwd: instanceDir(repo, 1), reject: false });
 
-function digestMatches(stored: Buffer): boolean {
-  return stored.subarray(0, 16).toString('latin1') === fingerprint(stored.subarray(16));
+/** The loader keeps the data twice and uses it only when both copies are equal. */
+function isWholeCache(stored: Buffer): boolean {
+  const half = stored.length / 2;
+  return Number.isInteger(half) && half > 0 && stored.subarray(0, half).equals(stored.subarray(half));
 }
 
-test('the first call writes the cache, stamped with its digest; the next one uses it as it is', async () => {
+test('the first call writes the cache, its data twice; the next one uses it as it is', async () => {
   const first = await whoami();
   assert.equal(first.exitCode, 0, first.stderr);
   assert.match(first.stdout, /^instance-1 \(id 1\)/);
   const written = readFileSync(cacheFile);
-  assert.ok(written.length > 1000 && digestMatches(written), 'a cache with the fingerprint of its data in front');
+  assert.ok(written.length > 1000 && isWholeCache(written), 'the data, twice');
   const second = await whoami();
   assert.equal(second.exitCode, 0, second.stderr);
   assert.deepEqual(readFileSync(cacheFile), written, 'accepted by V8, so not written again');
@@ -44,26 +45,30 @@ test('the first call writes the cache, stamped with its digest; the next one use
 });
 
 test('a cache whose bytes were changed (same length) is never handed to V8: the call works and writes it anew', async () => {
-  assert.equal((await whoami()).exitCode, 0);
-  const good = readFileSync(cacheFile);
-  const torn = Buffer.from(good);
-  for (let i = Math.floor(torn.length / 3); i < Math.floor(torn.length / 3) + 4096; i++) torn[i] = torn[i]! ^ 0x5a;
-  writeFileSync(cacheFile, torn);
-  const r = await whoami();
-  assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stdout, /^instance-1 \(id 1\)/);
-  assert.equal(r.stderr, '');
-  const after = readFileSync(cacheFile);
-  assert.ok(digestMatches(after), 'rewritten whole');
-  assert.notDeepEqual(after, torn);
+  for (const at of [1 / 3, 5 / 6]) { // in the first copy, then in the second
+    assert.equal((await whoami()).exitCode, 0);
+    const good = readFileSync(cacheFile);
+    const torn = Buffer.from(good);
+    const from = Math.floor(torn.length * at);
+    for (let i = from; i < from + 4096; i++) torn[i] = torn[i]! ^ 0x5a;
+    writeFileSync(cacheFile, torn);
+    const r = await whoami();
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^instance-1 \(id 1\)/);
+    assert.equal(r.stderr, '');
+    const after = readFileSync(cacheFile);
+    assert.ok(isWholeCache(after), 'rewritten whole');
+    assert.notDeepEqual(after, torn);
+  }
 });
 
 test('a cache cut short, empty or not a cache at all is a call without the cache', async () => {
-  for (const text of [readFileSync(cacheFile).subarray(0, 100), Buffer.alloc(0), Buffer.from('not a cache\n')]) {
+  // Zeros are two equal copies: V8's own header check refuses them (the pinned Node's behaviour, pinned here).
+  for (const text of [readFileSync(cacheFile).subarray(0, 100), Buffer.alloc(0), Buffer.from('not a cache\n'), Buffer.alloc(readFileSync(cacheFile).length)]) {
     writeFileSync(cacheFile, text);
     const r = await whoami();
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.ok(digestMatches(readFileSync(cacheFile)), 'and the next call finds a whole one');
+    assert.ok(isWholeCache(readFileSync(cacheFile)), 'and the next call finds a whole one');
   }
 });
