@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../lib/atomic.js';
 import { readTextIfExists } from '../lib/json-file.js';
-import { intactChecksum, seal } from '../lib/seal.js';
+import { parseIntact, seal } from '../lib/seal.js';
 import { CONFIG_FILE, configSchema, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -30,10 +30,8 @@ async function readCopy(coordDir: string): Promise<(z.infer<typeof configCopySch
   if (text === null) return null;
   try {
     // Sealed by this build when it wrote what it had validated (lib/seal.ts): no schema to compile.
-    if (intactChecksum(text) !== null) {
-      const { version, source, config } = JSON.parse(text) as z.infer<typeof configCopySchema>;
-      return { version, source, config, sealed: true };
-    }
+    const intact = parseIntact(text);
+    if (intact) return { ...(intact.value as z.infer<typeof configCopySchema>), sealed: true };
     const parsed = configCopySchema.safeParse(JSON.parse(text));
     return parsed.success ? { ...parsed.data, sealed: false } : null; // a copy that does not validate is rebuilt, never trusted
   } catch {

@@ -14,7 +14,7 @@
 import { BUILD_ID } from './build-id.js';
 import { fingerprint } from './fingerprint.js';
 
-export const CHECKSUM_KEY = 'checksum';
+const CHECKSUM_KEY = 'checksum';
 const TAIL = /,\n {2}"checksum": "([0-9a-f]{16}):([0-9a-f]{16})"\n\}\n$/;
 /** The seal's line and the closing brace: `,\n  "checksum": "<16>:<16>"\n}\n`. */
 const TAIL_LENGTH = ',\n  "checksum": "'.length + 33 + '"\n}\n'.length;
@@ -43,6 +43,17 @@ export function readSeal(data: string | Uint8Array, onlyBuild?: string): { build
 /** The checksum of a sealed text (or its bytes) written by this build and unchanged since; null for any other. */
 export function intactChecksum(data: string | Uint8Array): string | null {
   return readSeal(data, BUILD)?.checksum ?? null;
+}
+
+/**
+ * A sealed JSON text's value as this build wrote it (the seal's key taken out), when it is intact;
+ * null for any other text, which the caller validates. `checksum`: the seal's, when already checked.
+ */
+export function parseIntact(text: string, checksum: string | null = intactChecksum(text)): { value: Record<string, unknown>; checksum: string } | null {
+  if (checksum === null) return null;
+  const value = JSON.parse(text) as Record<string, unknown>;
+  delete value[CHECKSUM_KEY];
+  return { value, checksum };
 }
 
 /**

@@ -8,14 +8,14 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from '../lib/atomic.js';
-import { removeFile } from '../lib/remove.js';
+import { fingerprint } from '../lib/fingerprint.js';
 import { parseJsonText, readBytesIfExists, readTextIfExists, recordLinesOf, toRecordsText } from '../lib/json-file.js';
 import { FileLock, type LockOptions } from '../lib/lock.js';
+import { removeFile } from '../lib/remove.js';
+import { digestOf, intactChecksum, parseIntact, seal } from '../lib/seal.js';
 import { EVENTS_FILE, eventLines, type EventInput } from './events.js';
 import { CommitIncompleteError, appendText, applyJournal, decide, replayAbandoned, stageFile, type Journal } from './journal.js';
 import { remoteStoreFor, type FenceRule } from './remote.js';
-import { fingerprint } from '../lib/fingerprint.js';
-import { CHECKSUM_KEY, digestOf, intactChecksum, seal } from '../lib/seal.js';
 
 export interface DocSpec<S extends z.ZodType = z.ZodType> {
   /** File name inside the coordination folder. */
@@ -45,21 +45,20 @@ export function defineDoc<S extends z.ZodType>(file: string, schema: S, empty: (
 }
 
 /**
- * A stored document's value: validated, unless it is a sealed document this build wrote and
- * nobody changed since (then `trusted`: every record in it was validated when it was written).
+ * A stored document's value: validated, unless it is a sealed document this build wrote and nobody
+ * changed since (`checksum`, its seal's, or computed here when not given; null: validated), every
+ * record of which was validated when it was written.
  */
 function parseStored<S extends z.ZodType>(label: string, text: string, doc: DocSpec<S>, checksum = doc.records ? intactChecksum(text) : null): { value: z.infer<S>; checksum: string | null } {
-  if (checksum === null) return { value: parseJsonText(label, text, doc.schema), checksum };
-  const value = JSON.parse(text) as Record<string, unknown>;
-  delete value[CHECKSUM_KEY];
-  return { value: value as z.infer<S>, checksum };
+  const intact = parseIntact(text, checksum);
+  return intact ? { value: intact.value as z.infer<S>, checksum: intact.checksum } : { value: parseJsonText(label, text, doc.schema), checksum: null };
 }
 
 export const LOCK_FILE = '.lock';
+export const BACKUP_DIR = '.backup';
 
 /** Set by the test suite: every commit checks that setRecords() named each record that changed. */
 const CHECK_RECORDS = process.env.WT_COORD_CHECK_RECORDS === '1';
-export const BACKUP_DIR = '.backup';
 
 export function backupPathOf(dir: string, file: string): string {
   return path.join(dir, BACKUP_DIR, file);
@@ -301,15 +300,16 @@ export class Transaction {
     // The fields in the order they were read (the schema's, when it was written), the list in its place.
     const layout = Object.fromEntries(Object.keys({ ...value, ...header }).filter((key) => key === field || key in header).map((key) => [key, key === field ? [] : header[key]]));
     const read = this.recordsRead.get(spec.file) ?? [];
-    const lines0 = this.trusted.has(spec.file) ? recordLinesOf(this.readTexts.get(spec.file)!, field) : null;
-    const stored = lines0?.length === read.length ? lines0 : null;
-    const named = this.changedRecords.get(spec.file);
-    const unnamed = stored !== null && named !== undefined && named !== 'all' ? named : null;
+    const storedLines = this.trusted.has(spec.file) ? recordLinesOf(this.readTexts.get(spec.file)!, field) : null;
+    const stored = storedLines?.length === read.length ? storedLines : null;
+    const changed = this.changedRecords.get(spec.file);
+    // The records setRecords named, when only they changed; null: compare every record with its stored line.
+    const changedOnly = stored !== null && changed instanceof Set ? changed : null;
     const lines: string[] = new Array(items.length);
     // A loop, not map(): a fresh process runs a callback 5,000 times in the interpreter, a loop gets compiled.
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
-      if (unnamed !== null && item === read[i] && !unnamed.has(item)) {
+      if (changedOnly !== null && item === read[i] && !changedOnly.has(item)) {
         if (CHECK_RECORDS && JSON.stringify(item) !== stored![i]) throw new Error(`${spec.file}: record ${i} changed but setRecords() did not name it (it would not have been written)`);
         lines[i] = stored![i]!;
         continue;
@@ -379,7 +379,7 @@ async function recover(tx: Transaction): Promise<void> {
   await removeStaleTempFiles(tx.dir, names);
 }
 
-/** Any document but a records one: validated whole, then written in the records layout. */
+/** A document validated whole, then laid out one record per line (every document but a records one). */
 function plainText(spec: DocSpec, value: unknown): string {
   return toRecordsText(spec.schema.parse(value)); // never write what we could not read back
 }
