@@ -32,7 +32,7 @@ const zodEnglishOnly = {
   },
 };
 // The build's identity (src/lib/build-id.ts): a digest of every source file and of package.json, so
-// a sealed document (src/store/seal.ts) is trusted only by the build that wrote it.
+// a sealed document (src/lib/seal.ts) is trusted only by the build that wrote it.
 async function buildId() {
   const hash = createHash('sha1');
   const files = (await readdir(path.join(root, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts')).sort();

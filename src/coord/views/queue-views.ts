@@ -7,9 +7,9 @@
 // take from instances there is small: the lease expiries, the progress. task-assignments.json
 // records the digest of the tasks.json it was rendered from (its checksum: src/lib/seal.ts); when
 // tasks.json is unchanged and still has that digest, such a call updates those parts in the current
-// views instead of parsing the whole queue again (at 5,000 tasks that was most of the call). Anything else (a
-// digest that differs, a hand-edited tasks.json, a view that does not read back, an instance added
-// or removed) renders both views from the documents.
+// views instead of parsing the whole queue again (at 5,000 tasks that was most of the call).
+// Anything else (a digest that differs, a hand-edited tasks.json, a view that does not read back,
+// an instance added or removed) renders both views from the documents.
 import path from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists, toRecordsText } from '../../lib/json-file.js';
