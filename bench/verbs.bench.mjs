@@ -2,11 +2,12 @@
 // 1.5x at 50, within 2x at 5,000). Each round runs the baseline and then every verb once, so a
 // busy machine slows them alike and the ratios hold; a verb that needs something first (complete
 // needs a claimed task, answer a question) gets it untimed, right before its timed call.
-// BENCH_RUNS sets the rounds (default 7); BENCH_VERBS=a,b measures only those verbs.
+// BENCH_RUNS sets the rounds (default 11: on a 2-core VM fewer leave medians 10% apart between
+// runs); BENCH_VERBS=a,b measures only those verbs.
 import { execFileSync } from 'node:child_process';
 import { benchQueueRepo, median, printTable } from './lib.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const SIZES = [50, 5_000];
 
 function time(fn) {
